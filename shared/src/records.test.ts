@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import {
+  type DocumentRecord,
+  getRecords,
+  putRecord,
+  readRecords,
+  recordToYMap,
+  yMapToRecord,
+} from './records'
+
+const card: DocumentRecord = {
+  id: 'shape:a',
+  typeName: 'shape',
+  type: 'geo',
+  x: 10,
+  y: 20,
+  rotation: 0,
+  parentId: 'page:page',
+  index: 'a1',
+  isLocked: false,
+  opacity: 1,
+  props: { w: 100, h: 50, geo: 'rectangle', labels: ['x', 'y'] },
+  meta: {},
+}
+
+function sync(a: Y.Doc, b: Y.Doc): void {
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)))
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)))
+}
+
+describe('record ↔ Y.Map', () => {
+  it('round-trips a record, with props and meta as nested maps', () => {
+    const doc = new Y.Doc()
+    getRecords(doc).set(card.id, recordToYMap(card))
+    const map = getRecords(doc).get(card.id)
+    expect(map?.get('props')).toBeInstanceOf(Y.Map)
+    expect(map?.get('meta')).toBeInstanceOf(Y.Map)
+    expect(yMapToRecord(map as Y.Map<unknown>)).toEqual(card)
+  })
+
+  it('keeps both of two concurrent edits to different fields of one record', () => {
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    putRecord(getRecords(a), card)
+    sync(a, b)
+
+    putRecord(getRecords(a), { ...card, x: 500 })
+    putRecord(getRecords(b), { ...card, props: { ...card.props, labels: ['renamed'] } })
+    sync(a, b)
+
+    for (const doc of [a, b]) {
+      const [merged] = readRecords(doc)
+      expect(merged?.x).toBe(500)
+      expect((merged?.props as { labels: string[] }).labels).toEqual(['renamed'])
+    }
+  })
+
+  it('keeps concurrent edits to different props keys of one record', () => {
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    putRecord(getRecords(a), card)
+    sync(a, b)
+    putRecord(getRecords(a), { ...card, props: { ...card.props, w: 300 } })
+    putRecord(getRecords(b), { ...card, props: { ...card.props, h: 80 } })
+    sync(a, b)
+    const props = readRecords(b)[0]?.props as { w: number; h: number }
+    expect(props).toMatchObject({ w: 300, h: 80 })
+  })
+
+  it('writes only the fields that changed', () => {
+    const doc = new Y.Doc()
+    putRecord(getRecords(doc), card)
+    const changed: string[] = []
+    getRecords(doc).observeDeep((events) => {
+      for (const event of events) for (const key of event.keys.keys()) changed.push(key)
+    })
+    putRecord(getRecords(doc), { ...card, y: 99, props: { ...card.props, w: 1 } })
+    expect(changed.sort()).toEqual(['w', 'y'])
+  })
+
+  it('removes fields and props keys that the new record no longer has', () => {
+    const doc = new Y.Doc()
+    putRecord(getRecords(doc), { ...card, extra: 1 })
+    const { extra: _extra, ...rest } = { ...card, extra: 1 }
+    const { labels: _labels, ...props } = card.props as Record<string, unknown>
+    putRecord(getRecords(doc), { ...rest, props })
+    expect(readRecords(doc)[0]).toEqual({ ...card, props })
+  })
+
+  it('a delete wins over a concurrent field edit, on both sides', () => {
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    putRecord(getRecords(a), card)
+    sync(a, b)
+    getRecords(a).delete(card.id)
+    putRecord(getRecords(b), { ...card, x: 1 })
+    sync(a, b)
+    expect(readRecords(a)).toEqual([])
+    expect(readRecords(b)).toEqual([])
+  })
+})
