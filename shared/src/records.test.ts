@@ -52,7 +52,7 @@ describe('record ↔ Y.Map', () => {
     for (const doc of [a, b]) {
       const [merged] = readRecords(doc)
       expect(merged?.x).toBe(500)
-      expect((merged?.props as { labels: string[] }).labels).toEqual(['renamed'])
+      expect((merged?.props as { labels: string[] } | undefined)?.labels).toEqual(['renamed'])
     }
   })
 
