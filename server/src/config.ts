@@ -1,0 +1,59 @@
+import { resolve } from 'node:path'
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  databaseUrl: string | null
+  redisUrl: string | null
+  /** The origins browsers may use; WebSocket and mutating requests from any other are refused. */
+  allowedOrigins: string[]
+  publicUrl: string
+  tldrawLicenseKey: string | null
+  /** The largest WebSocket message accepted; a larger one closes that connection. */
+  maxMessageBytes: number
+  /** How long a board stays in memory after its last client leaves. */
+  roomIdleMs: number
+  /** The built client to serve; null serves the API only. */
+  clientDist: string | null
+  logLevel: string
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`)
+  return value
+}
+
+function origin(url: string, name: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    throw new Error(`${name} must be a URL such as https://refinery.example.com, got "${url}"`)
+  }
+}
+
+/** Reads the configuration of CONTRACT section 2 from the environment, failing early on bad values. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer(env, 'PORT', 8787)
+  const publicUrl = env.PUBLIC_URL ? origin(env.PUBLIC_URL, 'PUBLIC_URL') : null
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || null,
+    redisUrl: env.REDIS_URL || null,
+    allowedOrigins: publicUrl ? [publicUrl] : [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+    publicUrl: publicUrl ?? `http://localhost:${port}`,
+    tldrawLicenseKey: env.TLDRAW_LICENSE_KEY || null,
+    maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024),
+    roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000),
+    clientDist:
+      env.CLIENT_DIST === ''
+        ? null
+        : resolve(env.CLIENT_DIST || new URL('../../client/dist', import.meta.url).pathname),
+    logLevel: env.LOG_LEVEL || 'info',
+  }
+}

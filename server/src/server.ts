@@ -1,0 +1,62 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createApp } from './app'
+import type { Config } from './config'
+import type { Logger } from './logger'
+import { SqliteStore } from './storage/sqlite'
+import type { DocumentStore } from './storage/types'
+import { SyncServer } from './sync/syncServer'
+
+export interface RunningServer {
+  url: string
+  port: number
+  sync: SyncServer
+  store: DocumentStore
+  /** Graceful stop: stores everything, closes sockets with a reconnect code, closes storage. */
+  close(): Promise<void>
+}
+
+export async function openStore(config: Config): Promise<DocumentStore> {
+  if (config.databaseUrl) throw new Error('DATABASE_URL (PostgreSQL) is not supported yet')
+  return SqliteStore.open(config.dataDir)
+}
+
+/** Starts Refinery: storage, the sync core, HTTP and WebSocket on one port. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const store = await openStore(config)
+  const sync = new SyncServer({ store, logger, roomIdleMs: config.roomIdleMs })
+  const { app, injectWebSocket, wss } = createApp({ config, logger, store, sync })
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    // Without createServer options, @hono/node-server serves plain HTTP/1.1 from node:http.
+    const http = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(http as Server),
+    )
+    http.once('error', reject)
+  })
+  injectWebSocket(server)
+  const { port } = server.address() as AddressInfo
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  logger.info({ url, storage: store.engine }, 'refinery is listening')
+
+  let closing: Promise<void> | null = null
+  return {
+    url,
+    port,
+    sync,
+    store,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        await sync.close()
+        for (const client of wss.clients) client.terminate()
+        server.closeAllConnections()
+        await stopped
+        await store.close()
+        logger.info('refinery stopped')
+      })()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { DocumentStore } from './types'
+
+function updateSetting(doc: Y.Doc, key: string, value: unknown): Uint8Array {
+  let captured: Uint8Array | null = null
+  const capture = (update: Uint8Array) => {
+    captured = update
+  }
+  doc.on('update', capture)
+  doc.getMap('records').set(key, value)
+  doc.off('update', capture)
+  if (!captured) throw new Error('no update')
+  return captured
+}
+
+function contentOf(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): unknown {
+  const doc = new Y.Doc()
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+  for (const update of stored.updates) Y.applyUpdate(doc, update)
+  return doc.getMap('records').toJSON()
+}
+
+/** The behaviour every DocumentStore must have, run against each engine. */
+export function describeDocumentStore(engine: string, open: () => Promise<DocumentStore>): void {
+  describe(`DocumentStore on ${engine}`, () => {
+    let store: DocumentStore
+    beforeEach(async () => {
+      store = await open()
+    })
+    afterEach(async () => {
+      await store.close()
+    })
+
+    it('loads an unknown board as empty', async () => {
+      expect(await store.loadDocument('nothing-here')).toEqual({ snapshot: null, updates: [] })
+    })
+
+    it('appends a batch across boards and loads each board in order', async () => {
+      const a = new Y.Doc()
+      const b = new Y.Doc()
+      const a1 = updateSetting(a, 'x', 1)
+      const b1 = updateSetting(b, 'y', 2)
+      const a2 = updateSetting(a, 'x', 3)
+      await store.appendUpdates([
+        { boardId: 'a', update: a1 },
+        { boardId: 'b', update: b1 },
+      ])
+      await store.appendUpdates([{ boardId: 'a', update: a2 }])
+      const loaded = await store.loadDocument('a')
+      expect(loaded.updates.map((u) => [...u])).toEqual([[...a1], [...a2]])
+      expect(contentOf(loaded)).toEqual({ x: 3 })
+      expect(contentOf(await store.loadDocument('b'))).toEqual({ y: 2 })
+    })
+
+    it('compaction keeps the content exactly and empties the log', async () => {
+      const doc = new Y.Doc()
+      const updates = Array.from({ length: 50 }, (_, i) =>
+        updateSetting(doc, `k${i % 7}`, { i, text: 'x'.repeat(i) }),
+      )
+      await store.appendUpdates(updates.map((update) => ({ boardId: 'c', update })))
+      const before = contentOf(await store.loadDocument('c'))
+      await store.compactDocument('c')
+      const after = await store.loadDocument('c')
+      expect(after.updates).toEqual([])
+      expect(after.snapshot).not.toBeNull()
+      expect(contentOf(after)).toEqual(before)
+      expect(contentOf(after)).toEqual(doc.getMap('records').toJSON())
+    })
+
+    it('compacts onto an earlier snapshot, and later appends load on top', async () => {
+      const doc = new Y.Doc()
+      await store.appendUpdates([{ boardId: 'd', update: updateSetting(doc, 'a', 1) }])
+      await store.compactDocument('d')
+      await store.appendUpdates([{ boardId: 'd', update: updateSetting(doc, 'b', 2) }])
+      await store.compactDocument('d')
+      await store.appendUpdates([{ boardId: 'd', update: updateSetting(doc, 'c', 3) }])
+      const loaded = await store.loadDocument('d')
+      expect(loaded.updates).toHaveLength(1)
+      expect(contentOf(loaded)).toEqual({ a: 1, b: 2, c: 3 })
+    })
+
+    it('compacting a board leaves other boards alone', async () => {
+      const doc = new Y.Doc()
+      await store.appendUpdates([
+        { boardId: 'e', update: updateSetting(doc, 'a', 1) },
+        { boardId: 'f', update: updateSetting(new Y.Doc(), 'b', 2) },
+      ])
+      await store.compactDocument('e')
+      expect((await store.loadDocument('f')).updates).toHaveLength(1)
+    })
+  })
+}

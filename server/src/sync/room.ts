@@ -1,0 +1,154 @@
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import type { LogSize } from '../storage/compaction'
+import type { StoredDocument } from '../storage/types'
+import { Connection } from './connection'
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages'
+
+/**
+ * One board in memory: its document, its awareness and its sockets. The room only collects what
+ * arrives in an event-loop turn; the SyncServer decides when it is stored and sent.
+ */
+export class Room {
+  readonly doc = new Y.Doc()
+  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  readonly connections = new Set<Connection>()
+  /** Size of the board's update log in storage, to decide when to compact it. */
+  readonly log: LogSize = { updates: 0, bytes: 0 }
+
+  private pendingUpdates: Uint8Array[] = []
+  private readonly pendingSenders = new Set<Connection>()
+  private readonly pendingAwareness = new Set<number>()
+  private readonly awarenessSenders = new Set<Connection | null>()
+  /** Sync replies held back until the updates they would include are stored. */
+  private heldReplies: { connection: Connection; stateVector: Uint8Array }[] = []
+  /** Updates applied to `doc` that storage has not confirmed yet. */
+  private unstored = 0
+  idleTimer: NodeJS.Timeout | null = null
+
+  constructor(readonly boardId: string) {
+    // The server announces no presence of its own.
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', this.onAwarenessChange)
+  }
+
+  load(stored: StoredDocument): void {
+    this.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
+      for (const update of stored.updates) Y.applyUpdate(this.doc, update)
+    })
+    this.log.updates = stored.updates.length
+    this.log.bytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
+  }
+
+  private readonly onAwarenessChange = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    // Origins are a Connection, null (the server) or 'timeout' (y-protocols' own expiry).
+    const connection = origin instanceof Connection ? origin : null
+    for (const id of added) connection?.awarenessClients.add(id)
+    for (const id of removed) connection?.awarenessClients.delete(id)
+    for (const id of [...added, ...updated, ...removed]) this.pendingAwareness.add(id)
+    this.awarenessSenders.add(connection)
+  }
+
+  /** Opens the sync with a new client: our state vector, then everyone's presence. */
+  greet(connection: Connection): void {
+    connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    const clients = [...this.awareness.getStates().keys()]
+    if (clients.length > 0) {
+      connection.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)))
+    }
+  }
+
+  /** Answers a client's state vector with what it lacks, once what it would get is stored. */
+  answerSyncStep1(connection: Connection, stateVector: Uint8Array): void {
+    if (this.unstored > 0) this.heldReplies.push({ connection, stateVector })
+    else connection.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
+  }
+
+  /** Applies a client's update; throws if it does not decode. */
+  applyClientUpdate(connection: Connection, update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, connection)
+    this.pendingUpdates.push(update)
+    this.pendingSenders.add(connection)
+    this.unstored++
+  }
+
+  applyAwareness(connection: Connection, update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection)
+  }
+
+  /** Removes a socket and the presence it announced. */
+  remove(connection: Connection): void {
+    this.connections.delete(connection)
+    if (connection.awarenessClients.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null)
+    }
+  }
+
+  get hasPendingUpdate(): boolean {
+    return this.pendingUpdates.length > 0
+  }
+
+  get hasPendingAwareness(): boolean {
+    return this.pendingAwareness.size > 0
+  }
+
+  /** The turn's updates merged into one, and who sent them; clears the pending list. */
+  takePendingUpdate(): { update: Uint8Array; senders: Set<Connection>; count: number } | null {
+    const updates = this.pendingUpdates
+    if (updates.length === 0) return null
+    this.pendingUpdates = []
+    const senders = new Set(this.pendingSenders)
+    this.pendingSenders.clear()
+    const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
+    return { update, senders, count: updates.length }
+  }
+
+  /** Puts a batch whose storage failed back in front of what arrived since. */
+  requeue(update: Uint8Array, senders: Set<Connection>): void {
+    this.pendingUpdates.unshift(update)
+    for (const sender of senders) this.pendingSenders.add(sender)
+  }
+
+  /** Called once a merged update is durably stored: relay it, and release held sync replies. */
+  stored(update: Uint8Array, senders: Set<Connection>, count: number): void {
+    this.unstored -= count
+    this.log.updates++
+    this.log.bytes += update.byteLength
+    // Encoded once; the same bytes go to every peer. A lone sender already has its own update.
+    const frame = encodeUpdate(update)
+    const only = senders.size === 1 ? [...senders][0] : undefined
+    for (const connection of this.connections) {
+      if (connection !== only) connection.send(frame)
+    }
+    if (this.unstored === 0 && this.heldReplies.length > 0) {
+      const replies = this.heldReplies
+      this.heldReplies = []
+      for (const { connection, stateVector } of replies) this.answerSyncStep1(connection, stateVector)
+    }
+  }
+
+  /** Sends the presence changes of this turn, encoded once. */
+  flushAwareness(): void {
+    if (this.pendingAwareness.size === 0) return
+    const frame = encodeAwareness(
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.pendingAwareness]),
+    )
+    const only = this.awarenessSenders.size === 1 ? [...this.awarenessSenders][0] : undefined
+    this.pendingAwareness.clear()
+    this.awarenessSenders.clear()
+    for (const connection of this.connections) {
+      if (connection !== only) connection.send(frame)
+    }
+  }
+
+  destroy(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.awareness.off('update', this.onAwarenessChange)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+}

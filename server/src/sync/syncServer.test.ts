@@ -1,0 +1,263 @@
+import { CloseCode } from '@refinery/shared'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import {
+  closeCode,
+  connectClient,
+  exited,
+  openRawSocket,
+  removeDir,
+  spawnServer,
+  startTestServer,
+  type TestClient,
+  tempDir,
+  waitFor,
+  waitForSync,
+} from '../../test/helpers'
+import type { RunningServer } from '../server'
+import { COMPACTION } from '../storage/compaction'
+import { encodeUpdate } from './messages'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function server(overrides: Parameters<typeof startTestServer>[0] = {}) {
+  const running = await startTestServer(overrides)
+  cleanups.push(() => running.close())
+  return running
+}
+
+function client(running: { port: number }, boardId: string, doc?: Y.Doc): TestClient {
+  const c = connectClient(running.port, boardId, doc ? { doc } : {})
+  cleanups.push(() => c.destroy())
+  return c
+}
+
+const cards = (c: TestClient) => c.doc.getMap<string>('records')
+
+describe('sync over real WebSockets and SQLite', () => {
+  it('two clients converge on each other’s edits', async () => {
+    const running = await server()
+    const a = client(running, 'board-1')
+    const b = client(running, 'board-1')
+    await Promise.all([waitForSync(a), waitForSync(b)])
+    cards(a).set('from-a', 'A')
+    cards(b).set('from-b', 'B')
+    await waitFor(() => cards(a).size === 2 && cards(b).size === 2, { message: 'both edits on both sides' })
+    expect(cards(a).toJSON()).toEqual(cards(b).toJSON())
+  })
+
+  it('keeps boards apart', async () => {
+    const running = await server()
+    const a = client(running, 'board-a')
+    const b = client(running, 'board-b')
+    await Promise.all([waitForSync(a), waitForSync(b)])
+    cards(a).set('only-a', '1')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(cards(b).size).toBe(0)
+  })
+
+  it('a late joiner gets everything', async () => {
+    const running = await server()
+    const a = client(running, 'late')
+    await waitForSync(a)
+    for (let i = 0; i < 20; i++) cards(a).set(`card-${i}`, `v${i}`)
+    await waitFor(() => running.sync.peekRoom('late')?.doc.getMap('records').size === 20)
+    const late = client(running, 'late')
+    await waitFor(() => cards(late).size === 20, { message: 'the late joiner to catch up' })
+    expect(cards(late).toJSON()).toEqual(cards(a).toJSON())
+  })
+
+  it('a restart keeps everything', async () => {
+    const dataDir = tempDir()
+    cleanups.push(() => removeDir(dataDir))
+    const first = await startTestServer({ dataDir })
+    const a = connectClient(first.port, 'restart')
+    await waitForSync(a)
+    cards(a).set('kept', 'yes')
+    await waitFor(() => first.sync.peekRoom('restart')?.doc.getMap('records').get('kept') === 'yes')
+    await first.close()
+    a.destroy()
+
+    const second = await server({ dataDir })
+    const b = client(second, 'restart')
+    await waitFor(() => cards(b).get('kept') === 'yes', { message: 'the board to come back' })
+  })
+
+  it('compaction leaves the document exactly as it was', async () => {
+    const dataDir = tempDir()
+    cleanups.push(() => removeDir(dataDir))
+    const running = await server({ dataDir })
+    const a = client(running, 'compact')
+    await waitForSync(a)
+    const total = COMPACTION.maxLogUpdates + 50
+    for (let i = 0; i < total; i++) {
+      cards(a).set(`card-${i % 40}`, `value ${i}`)
+      if (i % 97 === 0) cards(a).delete(`card-${(i + 3) % 40}`)
+      // One event-loop turn each, so every edit is its own stored update.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    const storedContent = async () => {
+      const stored = await running.store.loadDocument('compact')
+      const fresh = new Y.Doc()
+      if (stored.snapshot) Y.applyUpdate(fresh, stored.snapshot)
+      for (const update of stored.updates) Y.applyUpdate(fresh, update)
+      return { stored, content: fresh.getMap('records').toJSON() }
+    }
+    const expected = JSON.stringify(cards(a).toJSON())
+    await waitFor(async () => JSON.stringify((await storedContent()).content) === expected, {
+      message: 'storage to hold every edit',
+    })
+    const { stored, content } = await storedContent()
+    expect(stored.snapshot).not.toBeNull()
+    expect(stored.updates.length).toBeLessThan(COMPACTION.maxLogUpdates)
+    expect(content).toEqual(cards(a).toJSON())
+  })
+
+  it('unloads an idle board after its last client leaves, and loads it again intact', async () => {
+    const running = await server({ roomIdleMs: 50 })
+    const a = connectClient(running.port, 'idle')
+    await waitForSync(a)
+    cards(a).set('x', '1')
+    await waitFor(() => running.sync.peekRoom('idle')?.doc.getMap('records').get('x') === '1')
+    a.destroy()
+    await waitFor(() => running.sync.peekRoom('idle') === undefined, { message: 'the room to unload' })
+    const b = client(running, 'idle')
+    await waitFor(() => cards(b).get('x') === '1', { message: 'the board to load again' })
+  })
+})
+
+describe('bad input closes one connection; the room carries on', () => {
+  async function roomWithTwoClients(overrides: Parameters<typeof startTestServer>[0] = {}) {
+    const running = await server(overrides)
+    const a = client(running, 'bad')
+    const b = client(running, 'bad')
+    await Promise.all([waitForSync(a), waitForSync(b)])
+    return { running, a, b }
+  }
+
+  async function stillWorks(a: TestClient, b: TestClient, key: string) {
+    cards(a).set(key, 'ok')
+    await waitFor(() => cards(b).get(key) === 'ok', { message: 'the room to keep syncing' })
+  }
+
+  it.each([
+    ['an unknown message type', new Uint8Array([42, 1, 2])],
+    ['a truncated frame', new Uint8Array([0, 2, 90, 1])],
+    ['an update that does not decode', encodeUpdate(new Uint8Array([255, 255, 255, 255, 1, 2, 3]))],
+  ])('%s closes with 4400', async (_name, frame) => {
+    const { running, a, b } = await roomWithTwoClients()
+    const { socket, opened } = openRawSocket(running.port, 'bad')
+    await opened
+    const code = closeCode(socket)
+    socket.send(frame)
+    expect(await code).toBe(CloseCode.MalformedMessage)
+    await stillWorks(a, b, 'after-bad-frame')
+  })
+
+  it('a text frame closes with 4400', async () => {
+    const { running, a, b } = await roomWithTwoClients()
+    const { socket, opened } = openRawSocket(running.port, 'bad')
+    await opened
+    const code = closeCode(socket)
+    socket.send('{"hello": "json"}')
+    expect(await code).toBe(CloseCode.MalformedMessage)
+    await stillWorks(a, b, 'after-text')
+  })
+
+  it('a message over the size limit closes with 1009', async () => {
+    const { running, a, b } = await roomWithTwoClients({ maxMessageBytes: 1024 })
+    const { socket, opened } = openRawSocket(running.port, 'bad')
+    await opened
+    const code = closeCode(socket)
+    socket.send(encodeUpdate(new Uint8Array(4096)))
+    expect(await code).toBe(CloseCode.MessageTooBig)
+    await stillWorks(a, b, 'after-oversize')
+  })
+
+  it.each([
+    ['a foreign origin', 'http://evil.example'],
+    ['no origin', null],
+  ])('refuses the upgrade from %s before any content', async (_name, origin) => {
+    const running = await server()
+    const { opened } = openRawSocket(running.port, 'bad', origin)
+    await expect(opened).rejects.toThrow('refused with 403')
+  })
+
+  it('refuses a board id that is not URL-safe', async () => {
+    const running = await server()
+    const { opened } = openRawSocket(running.port, `${'x'.repeat(65)}`)
+    await expect(opened).rejects.toThrow('refused with 404')
+  })
+})
+
+describe('stopping the server', () => {
+  it('a graceful stop closes sockets with 1012 and keeps every update', async () => {
+    const dataDir = tempDir()
+    cleanups.push(() => removeDir(dataDir))
+    const first: RunningServer = await startTestServer({ dataDir })
+    const a = client(first, 'graceful')
+    await waitForSync(a)
+    const closed = new Promise<number>((resolve) =>
+      a.provider.once('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0)),
+    )
+    for (let i = 0; i < 50; i++) cards(a).set(`k${i}`, 'v')
+    await waitFor(() => first.sync.peekRoom('graceful')?.doc.getMap('records').size === 50)
+    await first.close()
+    expect(await closed).toBe(CloseCode.ServiceRestart)
+
+    const second = await server({ dataDir })
+    const b = client(second, 'graceful')
+    await waitFor(() => cards(b).size === 50, { message: 'every update after the restart' })
+  })
+
+  it('kill -9 after a relay loses nothing', async () => {
+    const dataDir = tempDir()
+    cleanups.push(() => removeDir(dataDir))
+    const first = await spawnServer({ DATA_DIR: dataDir })
+    cleanups.push(() => first.child.kill('SIGKILL'))
+    const writer = client(first, 'crash')
+    const reader = client(first, 'crash')
+    await Promise.all([waitForSync(writer), waitForSync(reader)])
+    for (let i = 0; i < 200; i++) {
+      cards(writer).set(`card-${i}`, `v${i}`)
+      if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    // Once the reader has it, the server has relayed it: from here it must survive a crash.
+    await waitFor(() => cards(reader).size === 200, { message: 'the relay' })
+    first.child.kill('SIGKILL')
+    await exited(first.child)
+    writer.provider.disconnect()
+    reader.provider.disconnect()
+
+    const second = await spawnServer({ DATA_DIR: dataDir })
+    cleanups.push(() => second.child.kill('SIGKILL'))
+    const fresh = client(second, 'crash')
+    await waitFor(() => cards(fresh).size === 200, { message: 'the board after kill -9' })
+    expect(cards(fresh).toJSON()).toEqual(cards(reader).toJSON())
+  })
+
+  it('SIGTERM flushes, closes sockets for reconnect and exits 0', async () => {
+    const dataDir = tempDir()
+    cleanups.push(() => removeDir(dataDir))
+    const first = await spawnServer({ DATA_DIR: dataDir })
+    const a = client(first, 'sigterm')
+    await waitForSync(a)
+    const closed = new Promise<number>((resolve) =>
+      a.provider.once('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0)),
+    )
+    cards(a).set('last', 'word')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    first.child.kill('SIGTERM')
+    expect(await exited(first.child)).toBe(0)
+    expect(await closed).toBe(CloseCode.ServiceRestart)
+    a.provider.disconnect()
+
+    const second = await spawnServer({ DATA_DIR: dataDir })
+    cleanups.push(() => second.child.kill('SIGKILL'))
+    const b = client(second, 'sigterm')
+    await waitFor(() => cards(b).get('last') === 'word', { message: 'the last word after SIGTERM' })
+  })
+})

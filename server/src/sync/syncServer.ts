@@ -1,0 +1,258 @@
+import { CloseCode } from '@refinery/shared'
+import type { WebSocket } from 'ws'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import type { Logger } from '../logger'
+import { needsCompaction } from '../storage/compaction'
+import type { BoardUpdate, DocumentStore } from '../storage/types'
+import { Connection, type Participant } from './connection'
+import { decodeClientMessage, encodeAwareness, MalformedMessageError } from './messages'
+import { Room } from './room'
+
+export interface SyncServerOptions {
+  store: DocumentStore
+  logger: Logger
+  /** How long a board stays loaded after its last client leaves. */
+  roomIdleMs: number
+  /** How long to wait before retrying a batch that storage refused. */
+  storageRetryMs?: number
+}
+
+interface LoadingRoom {
+  room: Room
+  ready: Promise<void>
+}
+
+/**
+ * The real-time core: rooms per board, the y-websocket protocol, and the per-turn pipeline. Updates
+ * that arrive in one event-loop turn are merged per room, stored in one transaction, then relayed
+ * once, encoded once. Storage plugs in through `DocumentStore`; the core does not know which it has.
+ */
+export class SyncServer {
+  private readonly rooms = new Map<string, LoadingRoom>()
+  private readonly dirty = new Set<Room>()
+  private flushScheduled = false
+  /** Flushes, compactions and unloads run one after another, in order. */
+  private pipeline: Promise<void> = Promise.resolve()
+  private closing = false
+
+  constructor(private readonly options: SyncServerOptions) {}
+
+  get roomCount(): number {
+    return this.rooms.size
+  }
+
+  get connectionCount(): number {
+    let count = 0
+    for (const { room } of this.rooms.values()) count += room.connections.size
+    return count
+  }
+
+  /** The loaded room of a board, if any (for tests and metrics). */
+  peekRoom(boardId: string): Room | undefined {
+    return this.rooms.get(boardId)?.room
+  }
+
+  /**
+   * Takes a freshly opened socket into the board's room. Frames that arrive while the room loads are
+   * kept and handled in order once it has.
+   */
+  accept(socket: WebSocket, boardId: string, participant: Participant): Connection {
+    const connection = new Connection(socket, boardId, participant)
+    if (this.closing) {
+      connection.close(CloseCode.ServiceRestart, 'server is restarting')
+      return connection
+    }
+    const entry = this.openRoom(boardId)
+    const { room } = entry
+    if (room.idleTimer) {
+      clearTimeout(room.idleTimer)
+      room.idleTimer = null
+    }
+    room.connections.add(connection)
+
+    const early: Uint8Array[] = []
+    let ready = false
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) {
+        this.reject(connection, CloseCode.MalformedMessage, 'text frames are not part of the protocol')
+        return
+      }
+      if (ready) this.handleFrame(room, connection, data)
+      else early.push(data)
+    })
+    socket.on('close', () => this.leave(room, connection))
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.options.logger.warn(
+          { boardId, connection: connection.id },
+          'closed a connection: message too large',
+        )
+      } else {
+        this.options.logger.warn({ boardId, connection: connection.id, err: error }, 'socket error')
+      }
+    })
+
+    entry.ready.then(
+      () => {
+        ready = true
+        if (!connection.isOpen) return
+        room.greet(connection)
+        for (const frame of early) this.handleFrame(room, connection, frame)
+      },
+      () => connection.close(CloseCode.StorageFailed, 'the board could not be loaded'),
+    )
+    return connection
+  }
+
+  private openRoom(boardId: string): LoadingRoom {
+    const existing = this.rooms.get(boardId)
+    if (existing) return existing
+    const room = new Room(boardId)
+    const ready = this.options.store.loadDocument(boardId).then(
+      (stored) => room.load(stored),
+      (error: unknown) => {
+        this.options.logger.error({ boardId, err: error }, 'could not load a board')
+        this.rooms.delete(boardId)
+        room.destroy()
+        throw error
+      },
+    )
+    const entry = { room, ready }
+    this.rooms.set(boardId, entry)
+    return entry
+  }
+
+  private reject(connection: Connection, code: number, reason: string): void {
+    this.options.logger.warn(
+      { boardId: connection.boardId, connection: connection.id, code, reason },
+      'closed a connection',
+    )
+    connection.close(code, reason)
+  }
+
+  private handleFrame(room: Room, connection: Connection, frame: Uint8Array): void {
+    if (!connection.isOpen) return
+    try {
+      const message = decodeClientMessage(frame)
+      switch (message.kind) {
+        case 'sync-step-1':
+          room.answerSyncStep1(connection, message.stateVector)
+          return
+        case 'sync-step-2':
+        case 'update':
+          // Read-only members sync down; what they send up is dropped, never stored or relayed.
+          if (!connection.participant.canWrite) return
+          room.applyClientUpdate(connection, message.update)
+          break
+        case 'awareness':
+          room.applyAwareness(connection, message.update)
+          break
+        case 'query-awareness':
+          connection.send(
+            encodeAwareness(
+              awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...room.awareness.getStates().keys()]),
+            ),
+          )
+          return
+      }
+      this.dirty.add(room)
+      this.scheduleFlush()
+    } catch (error) {
+      const reason = error instanceof MalformedMessageError ? error.message : 'the update does not apply'
+      this.reject(connection, CloseCode.MalformedMessage, reason.slice(0, 120))
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      this.pipeline = this.pipeline.then(() => this.flush())
+    })
+  }
+
+  /** Stores the turn's updates of every dirty room in one batch, then relays them. */
+  private async flush(): Promise<void> {
+    const rooms = [...this.dirty]
+    this.dirty.clear()
+    const pending: { room: Room; update: Uint8Array; senders: Set<Connection>; count: number }[] = []
+    for (const room of rooms) {
+      // Presence is not stored: relay it at once rather than behind the write.
+      room.flushAwareness()
+      const taken = room.takePendingUpdate()
+      if (taken) pending.push({ room, ...taken })
+    }
+    if (pending.length === 0) return
+
+    const batch: BoardUpdate[] = pending.map(({ room, update }) => ({ boardId: room.boardId, update }))
+    try {
+      await this.options.store.appendUpdates(batch)
+    } catch (error) {
+      this.options.logger.error({ err: error, boards: batch.length }, 'storing updates failed; will retry')
+      for (const { room, update, senders } of pending) {
+        room.requeue(update, senders)
+        this.dirty.add(room)
+      }
+      setTimeout(() => this.scheduleFlush(), this.options.storageRetryMs ?? 1000).unref()
+      return
+    }
+
+    for (const { room, update, senders, count } of pending) {
+      room.stored(update, senders, count)
+      if (needsCompaction(room.log)) await this.compact(room)
+    }
+  }
+
+  private async compact(room: Room): Promise<void> {
+    try {
+      await this.options.store.compactDocument(room.boardId)
+      room.log.updates = 0
+      room.log.bytes = 0
+    } catch (error) {
+      this.options.logger.error({ boardId: room.boardId, err: error }, 'compaction failed')
+    }
+  }
+
+  private leave(room: Room, connection: Connection): void {
+    room.remove(connection)
+    if (room.hasPendingAwareness) {
+      this.dirty.add(room)
+      this.scheduleFlush()
+    }
+    if (room.connections.size > 0 || this.closing) return
+    room.idleTimer = setTimeout(() => {
+      room.idleTimer = null
+      this.pipeline = this.pipeline.then(() => this.unload(room))
+    }, this.options.roomIdleMs)
+  }
+
+  /** Drops a board from memory once its last client has been gone a while; storage has it all. */
+  private async unload(room: Room): Promise<void> {
+    if (room.connections.size > 0 || this.rooms.get(room.boardId)?.room !== room) return
+    this.rooms.delete(room.boardId)
+    if (room.log.updates > 0) await this.compact(room)
+    room.destroy()
+    this.options.logger.debug({ boardId: room.boardId }, 'unloaded a board')
+  }
+
+  /**
+   * Graceful stop: store everything pending, close every socket with a code that makes clients
+   * reconnect, compact and unload every room.
+   */
+  async close(): Promise<void> {
+    this.closing = true
+    if (this.dirty.size > 0) this.pipeline = this.pipeline.then(() => this.flush())
+    await this.pipeline
+    for (const { room } of this.rooms.values()) {
+      for (const connection of room.connections)
+        connection.close(CloseCode.ServiceRestart, 'server is restarting')
+    }
+    for (const { room, ready } of [...this.rooms.values()]) {
+      await ready.catch(() => undefined)
+      if (room.log.updates > 0) await this.compact(room)
+      room.destroy()
+    }
+    this.rooms.clear()
+  }
+}
