@@ -1,4 +1,4 @@
-// Bundles the server into dist/index.js. Workspace packages (@refinery/shared) are bundled in, since
+// Bundles the server into dist/index.js (or the file given as the first argument). Workspace packages (@refinery/shared) are bundled in, since
 // they ship TypeScript source; every npm dependency stays external and is loaded from node_modules.
 import { readFileSync } from 'node:fs'
 import { build } from 'esbuild'
@@ -8,7 +8,7 @@ const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith
 
 await build({
   entryPoints: ['src/index.ts'],
-  outfile: 'dist/index.js',
+  outfile: process.argv[2] ?? 'dist/index.js',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -3,28 +3,96 @@ import { relative } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { secureHeaders } from 'hono/secure-headers'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { requireUser, sessionMiddleware } from './auth/middleware'
+import { RateLimiter } from './auth/rateLimit'
+import { authRoutes, publicUser } from './auth/routes'
+import { SessionStore, type User } from './auth/sessions'
+import { UserStore } from './auth/users'
+import { BoardStore } from './boards/boardStore'
+import { boardRoutes, inviteRoutes } from './boards/routes'
 import type { Config } from './config'
+import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
 import { originCheck } from './http/origin'
 import type { Logger } from './logger'
-import type { DocumentStore } from './storage/types'
+import type { Storage } from './storage/types'
 import type { SyncServer } from './sync/syncServer'
 
 export interface AppDeps {
   config: Config
   logger: Logger
-  store: DocumentStore
+  store: Storage
   sync: SyncServer
 }
 
 /** Board ids are URL-safe and short, so one can never be a path or a SQL fragment in disguise. */
 const BOARD_ID = /^[A-Za-z0-9_-]{1,64}$/
 
+/** JSON bodies of the API are small; anything larger is refused before it is read. */
+const MAX_JSON_BODY = 64 * 1024
+
+/** The editor needs inline styles, data:/blob: images and fonts, and a WebSocket back to us. */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'", 'ws:', 'wss:'],
+  workerSrc: ["'self'", 'blob:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+}
+
 export function createApp({ config, logger, store, sync }: AppDeps) {
-  const app = new Hono()
+  const secureCookies = config.publicUrl.startsWith('https:')
+  const users = new UserStore(store.sql)
+  const sessions = new SessionStore(store.sql)
+  const boards = new BoardStore(store.sql)
+  const boardDeps = {
+    boards,
+    users,
+    sessions,
+    events: sync,
+    publicUrl: config.publicUrl,
+    secureCookies,
+  }
+  const limits = {
+    byAddress: new RateLimiter(config.authRateLimit.byAddress),
+    byAccount: new RateLimiter(config.authRateLimit.byAccount),
+  }
+
+  const app = new Hono<AppEnv>()
   const websocket = createNodeWebSocket({ app })
   // ws enforces the limit while reading the frame and closes with 1009, before buffering more.
   websocket.wss.options.maxPayload = config.maxMessageBytes
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      return apiError(c, error.status as ContentfulStatusCode, 'bad_request', error.message || 'Bad request')
+    }
+    logger.error({ err: error, path: c.req.path }, 'request failed')
+    return apiError(c, 500, 'internal', 'Something went wrong on our side')
+  })
+  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }))
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_JSON_BODY,
+      onError: (c) =>
+        apiError(c, 413, 'body_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes`),
+    }),
+  )
+  app.use('/api/*', originCheck(config.allowedOrigins))
+  app.use('/api/*', sessionMiddleware(sessions, secureCookies))
+  app.use('/sync/*', originCheck(config.allowedOrigins, { requireOrigin: true, safeMethods: true }))
+  app.use('/sync/*', sessionMiddleware(sessions, secureCookies))
 
   const routes = app
     .get('/api/health', async (c) => {
@@ -36,6 +104,10 @@ export function createApp({ config, logger, store, sync }: AppDeps) {
         return c.json({ status: 'unavailable' as const, storage: 'unreachable' }, 503)
       }
     })
+    .get('/api/me', requireUser, (c) => c.json(publicUser(c.var.user as User)))
+    .route('/api/auth', authRoutes({ users, sessions, secureCookies, limits }))
+    .route('/api/boards', boardRoutes(boardDeps))
+    .route('/api/invites', inviteRoutes(boardDeps))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')
       return c.body(
@@ -48,17 +120,25 @@ export function createApp({ config, logger, store, sync }: AppDeps) {
     })
     .get(
       '/sync/:boardId',
-      originCheck(config.allowedOrigins, { requireOrigin: true }),
       async (c, next) => {
-        if (!BOARD_ID.test(c.req.param('boardId'))) return apiError(c, 404, 'not_found', 'No such board')
+        // Refused before the upgrade, so a non-member never receives a byte of the document.
+        const boardId = c.req.param('boardId')
+        const user = c.var.user
+        const role = user && BOARD_ID.test(boardId) ? await boards.roleOf(boardId, user.id) : null
+        if (!role) return apiError(c, 404, 'not_found', 'No such board')
+        c.set('board', { id: boardId, role })
         await next()
       },
       websocket.upgradeWebSocket((c) => {
-        const boardId = c.req.param('boardId') as string
+        const user = c.var.user as User
+        const { id: boardId, role } = c.var.board
         return {
           onOpen: (_event, ws) => {
             // The raw socket goes to the sync core, which reads frames itself: no per-message wrapping.
-            sync.accept(ws.raw as NonNullable<typeof ws.raw>, boardId, { canWrite: true })
+            sync.accept(ws.raw as NonNullable<typeof ws.raw>, boardId, {
+              identity: { id: user.id, name: user.name },
+              role,
+            })
           },
         }
       }),
@@ -90,7 +170,7 @@ export function createApp({ config, logger, store, sync }: AppDeps) {
       serveStatic({
         root,
         path: 'index.html',
-        onFound: (_p, c) => void c.header('Cache-Control', 'no-cache'),
+        onFound: (_path, c) => void c.header('Cache-Control', 'no-cache'),
       }),
     )
   }

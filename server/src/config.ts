@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import type { RateLimit } from './auth/rateLimit'
 
 export interface Config {
   port: number
@@ -17,6 +18,8 @@ export interface Config {
   /** The built client to serve; null serves the API only. */
   clientDist: string | null
   logLevel: string
+  /** Login and sign-up attempts allowed per client address and per account. */
+  authRateLimit: { byAddress: RateLimit; byAccount: RateLimit }
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,5 +58,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? null
         : resolve(env.CLIENT_DIST || new URL('../../client/dist', import.meta.url).pathname),
     logLevel: env.LOG_LEVEL || 'info',
+    authRateLimit: {
+      byAddress: { limit: integer(env, 'AUTH_RATE_LIMIT_PER_ADDRESS', 30), windowMs: 60_000 },
+      byAccount: { limit: integer(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10), windowMs: 15 * 60_000 },
+    },
   }
 }

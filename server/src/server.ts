@@ -5,19 +5,19 @@ import { createApp } from './app'
 import type { Config } from './config'
 import type { Logger } from './logger'
 import { SqliteStore } from './storage/sqlite'
-import type { DocumentStore } from './storage/types'
+import type { Storage } from './storage/types'
 import { SyncServer } from './sync/syncServer'
 
 export interface RunningServer {
   url: string
   port: number
   sync: SyncServer
-  store: DocumentStore
+  store: Storage
   /** Graceful stop: stores everything, closes sockets with a reconnect code, closes storage. */
   close(): Promise<void>
 }
 
-export async function openStore(config: Config): Promise<DocumentStore> {
+export async function openStore(config: Config): Promise<Storage> {
   if (config.databaseUrl) throw new Error('DATABASE_URL (PostgreSQL) is not supported yet')
   return SqliteStore.open(config.dataDir)
 }

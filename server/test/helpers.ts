@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { type Config, readConfig } from '../src/config'
 import { createLogger } from '../src/logger'
 import { type RunningServer, startServer } from '../src/server'
+import { TEST_BUILD } from './globalSetup'
 
 export function tempDir(prefix = 'refinery-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
@@ -33,7 +34,15 @@ export function freePort(): Promise<number> {
 export async function testConfig(overrides: Partial<Config> = {}): Promise<Config> {
   const port = await freePort()
   return {
-    ...readConfig({ PORT: String(port), DATA_DIR: tempDir(), CLIENT_DIST: '', LOG_LEVEL: 'silent' }),
+    ...readConfig({
+      PORT: String(port),
+      DATA_DIR: tempDir(),
+      CLIENT_DIST: '',
+      LOG_LEVEL: 'silent',
+      // Suites sign up many people from one address; the rate-limit test sets its own limits.
+      AUTH_RATE_LIMIT_PER_ADDRESS: '10000',
+      AUTH_RATE_LIMIT_PER_ACCOUNT: '10000',
+    }),
     ...overrides,
   }
 }
@@ -51,13 +60,102 @@ export function originOf(server: { port: number }): string {
   return `http://localhost:${server.port}`
 }
 
-/** A `ws` WebSocket that sends the Origin header a browser would. */
-export function socketClass(origin: string | null) {
+/** A `ws` WebSocket that sends the Origin header and session cookie a browser would. */
+export function socketClass(origin: string | null, cookie?: string) {
+  const headers: Record<string, string> = {}
+  if (origin) headers.origin = origin
+  if (cookie) headers.cookie = cookie
   return class BrowserLikeSocket extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols, origin ? { headers: { origin } } : {})
+      super(url, protocols, { headers })
     }
   }
+}
+
+export interface ApiResponse<T = any> {
+  status: number
+  body: T
+  /** The session cookie the response set, as a `Cookie` header value. */
+  setCookie: string | undefined
+}
+
+/** Calls the HTTP API as a browser on the allowed origin would. */
+export async function api<T = any>(
+  port: number,
+  path: string,
+  options: {
+    method?: string
+    body?: unknown
+    cookie?: string | undefined
+    origin?: string | null
+    raw?: string
+  } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = {}
+  const origin = options.origin === undefined ? `http://localhost:${port}` : options.origin
+  if (origin) headers.origin = origin
+  if (options.cookie) headers.cookie = options.cookie
+  let body: string | undefined
+  if (options.raw !== undefined || options.body !== undefined) {
+    headers['content-type'] = 'application/json'
+    body = options.raw ?? JSON.stringify(options.body)
+  }
+  const response = await fetch(`http://localhost:${port}${path}`, {
+    method: options.method ?? 'GET',
+    headers,
+    body,
+  })
+  const text = await response.text()
+  const setCookie = response.headers.getSetCookie().find((value) => value.startsWith('refinery_session='))
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : null,
+    setCookie: setCookie?.split(';')[0],
+  }
+}
+
+let people = 0
+
+/** A new account, signed in: its cookie and user. */
+export async function signUp(
+  port: number,
+  name = 'Ada',
+): Promise<{ cookie: string; id: string; name: string }> {
+  people++
+  const email = `${name.toLowerCase().replace(/\W/g, '')}.${people}.${Date.now()}@example.com`
+  const response = await api(port, '/api/auth/signup', {
+    method: 'POST',
+    body: { email, password: 'correct horse battery', name },
+  })
+  if (response.status !== 201 || !response.setCookie) throw new Error(`sign-up failed: ${response.status}`)
+  return { cookie: response.setCookie, id: response.body.id, name }
+}
+
+export async function createBoard(port: number, cookie: string, title = 'Workshop'): Promise<string> {
+  const response = await api(port, '/api/boards', { method: 'POST', body: { title }, cookie })
+  if (response.status !== 201) throw new Error(`creating a board failed: ${response.status}`)
+  return response.body.id
+}
+
+/** Adds a person to a board with a role, through an invite link as the product does. */
+export async function addMember(
+  port: number,
+  ownerCookie: string,
+  boardId: string,
+  cookie: string,
+  role: string,
+) {
+  const invite = await api(port, `/api/boards/${boardId}/invites`, {
+    method: 'POST',
+    body: { role },
+    cookie: ownerCookie,
+  })
+  const accepted = await api(port, `/api/invites/${invite.body.token}/accept`, {
+    method: 'POST',
+    body: {},
+    cookie,
+  })
+  if (accepted.status !== 200) throw new Error(`joining failed: ${accepted.status}`)
 }
 
 export interface TestClient {
@@ -66,11 +164,18 @@ export interface TestClient {
   destroy(): void
 }
 
-/** A stock y-websocket client, as a browser would connect it. */
-export function connectClient(port: number, boardId: string, options: { doc?: Y.Doc } = {}): TestClient {
+/** A stock y-websocket client, as a signed-in browser would connect it. */
+export function connectClient(
+  port: number,
+  boardId: string,
+  options: { cookie: string; doc?: Y.Doc },
+): TestClient {
   const doc = options.doc ?? new Y.Doc()
   const provider = new WebsocketProvider(`ws://localhost:${port}/sync`, boardId, doc, {
-    WebSocketPolyfill: socketClass(`http://localhost:${port}`) as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: socketClass(
+      `http://localhost:${port}`,
+      options.cookie,
+    ) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     maxBackoffTime: 200,
   })
@@ -103,9 +208,9 @@ export function waitForSync(client: TestClient): Promise<void> {
 export function openRawSocket(
   port: number,
   boardId: string,
-  origin: string | null = `http://localhost:${port}`,
+  { cookie, origin = `http://localhost:${port}` }: { cookie?: string; origin?: string | null } = {},
 ) {
-  const socket = new (socketClass(origin))(`ws://localhost:${port}/sync/${boardId}`)
+  const socket = new (socketClass(origin, cookie))(`ws://localhost:${port}/sync/${boardId}`)
   socket.binaryType = 'nodebuffer'
   const opened = new Promise<WebSocket>((resolve, reject) => {
     socket.once('open', () => resolve(socket))
@@ -119,7 +224,7 @@ export function closeCode(socket: WebSocket): Promise<number> {
   return new Promise((resolve) => socket.once('close', (code) => resolve(code)))
 }
 
-const SERVER_ENTRY = new URL('../dist/index.js', import.meta.url).pathname
+const SERVER_ENTRY = new URL(`../${TEST_BUILD}`, import.meta.url).pathname
 
 /** The built server as a child process, for what only a separate process can show (SIGKILL, SIGTERM). */
 export async function spawnServer(

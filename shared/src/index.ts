@@ -1,3 +1,5 @@
+export * from './api'
 export * from './json'
 export * from './protocol'
 export * from './records'
+export * from './roles'

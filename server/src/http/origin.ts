@@ -1,20 +1,24 @@
 import type { MiddlewareHandler } from 'hono'
 import { apiError } from './errors'
 
-/**
- * Refuses requests whose `Origin` is not one the browsers of this deployment use. With
- * `requireOrigin`, a request that carries no Origin is refused too (the WebSocket upgrade: browsers
- * always send one, and nothing else should open a board's socket without saying where it comes from).
- */
-export function originCheck(
-  allowed: readonly string[],
-  options: { requireOrigin?: boolean } = {},
-): MiddlewareHandler {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export interface OriginCheckOptions {
+  /** Refuse a request with no Origin too (the WebSocket upgrade: browsers always send one). */
+  requireOrigin?: boolean
+  /** Check GET and HEAD too (the WebSocket upgrade is a GET). */
+  safeMethods?: boolean
+}
+
+/** 403 for requests whose `Origin` is not one this deployment's browsers use. */
+export function originCheck(allowed: readonly string[], options: OriginCheckOptions = {}): MiddlewareHandler {
   const origins = new Set(allowed)
   return async (c, next) => {
-    const origin = c.req.header('origin')
-    if (origin === undefined ? options.requireOrigin === true : !origins.has(origin)) {
-      return apiError(c, 403, 'forbidden_origin', 'Requests from this origin are not allowed')
+    if (options.safeMethods || !SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header('origin')
+      if (origin === undefined ? options.requireOrigin === true : !origins.has(origin)) {
+        return apiError(c, 403, 'forbidden_origin', 'Requests from this origin are not allowed')
+      }
     }
     await next()
   }

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { foldUpdates } from './compaction'
+import { ACCOUNTS_AND_BOARDS } from './schema'
+import { SqliteSql } from './sqliteSql'
 import type { BoardUpdate, DocumentStore, StoredDocument } from './types'
 
 /** Schema steps, applied in order once each; append only. */
@@ -18,6 +20,7 @@ const MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL
    );
    CREATE INDEX document_updates_board ON document_updates (board_id, seq);`,
+  ACCOUNTS_AND_BOARDS,
 ]
 
 function migrate(db: Database.Database): void {
@@ -42,6 +45,8 @@ function migrate(db: Database.Database): void {
 export class SqliteStore implements DocumentStore {
   readonly engine = 'sqlite'
   readonly db: Database.Database
+  /** The relational side (accounts, boards, members) on the same connection. */
+  readonly sql: SqliteSql
   private readonly statements
 
   constructor(file: string) {
@@ -53,6 +58,7 @@ export class SqliteStore implements DocumentStore {
     this.db.pragma('busy_timeout = 5000')
     this.db.pragma('foreign_keys = ON')
     migrate(this.db)
+    this.sql = new SqliteSql(this.db)
     this.statements = {
       snapshot: this.db.prepare('SELECT state FROM document_snapshots WHERE board_id = ?').pluck(),
       updates: this.db.prepare('SELECT seq, data FROM document_updates WHERE board_id = ? ORDER BY seq'),

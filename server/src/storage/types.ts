@@ -28,3 +28,8 @@ export interface DocumentStore {
   ping(): Promise<void>
   close(): Promise<void>
 }
+
+/** A store that also holds the relational data (accounts, boards) on the same database. */
+export interface Storage extends DocumentStore {
+  readonly sql: import('./sql').Sql
+}

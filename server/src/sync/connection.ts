@@ -1,11 +1,14 @@
+import { can, type Role } from '@refinery/shared'
 import type { WebSocket } from 'ws'
+import type { Identity } from './awarenessIdentity'
 
 let nextConnectionId = 1
 
 /** Who is on the other end of a socket, and what they may do there. */
 export interface Participant {
-  /** Whether this connection's document updates are applied; read-only ones sync down only. */
-  canWrite: boolean
+  /** The signed-in person; their id and name are stamped on the presence they announce. */
+  identity: Identity
+  role: Role
 }
 
 /** One client socket in one room. */
@@ -17,8 +20,13 @@ export class Connection {
   constructor(
     readonly socket: WebSocket,
     readonly boardId: string,
-    readonly participant: Participant,
+    public participant: Participant,
   ) {}
+
+  /** Whether this socket's document updates are applied; read-only roles sync down only. */
+  get canWrite(): boolean {
+    return can(this.participant.role, 'board:edit')
+  }
 
   get isOpen(): boolean {
     return this.socket.readyState === this.socket.OPEN

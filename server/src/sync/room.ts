@@ -2,6 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { LogSize } from '../storage/compaction'
 import type { StoredDocument } from '../storage/types'
+import { stampIdentity } from './awarenessIdentity'
 import { Connection } from './connection'
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages'
 
@@ -13,6 +14,8 @@ export class Room {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly connections = new Set<Connection>()
+  /** Which socket announced each awareness client: only that socket may change it. */
+  private readonly awarenessOwners = new Map<number, Connection>()
   /** Size of the board's update log in storage, to decide when to compact it. */
   readonly log: LogSize = { updates: 0, bytes: 0 }
 
@@ -47,8 +50,16 @@ export class Room {
   ) => {
     // Origins are a Connection, null (the server) or 'timeout' (y-protocols' own expiry).
     const connection = origin instanceof Connection ? origin : null
-    for (const id of added) connection?.awarenessClients.add(id)
-    for (const id of removed) connection?.awarenessClients.delete(id)
+    if (connection) {
+      for (const id of added) {
+        connection.awarenessClients.add(id)
+        this.awarenessOwners.set(id, connection)
+      }
+    }
+    for (const id of removed) {
+      this.awarenessOwners.get(id)?.awarenessClients.delete(id)
+      this.awarenessOwners.delete(id)
+    }
     for (const id of [...added, ...updated, ...removed]) this.pendingAwareness.add(id)
     this.awarenessSenders.add(connection)
   }
@@ -76,8 +87,13 @@ export class Room {
     this.unstored++
   }
 
+  /** Applies a client's presence, stamped with its session's identity; throws if it does not decode. */
   applyAwareness(connection: Connection, update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection)
+    const stamped = stampIdentity(update, connection.participant.identity, (clientId) => {
+      const owner = this.awarenessOwners.get(clientId)
+      return owner === undefined || owner === connection
+    })
+    if (stamped) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, connection)
   }
 
   /** Removes a socket and the presence it announced. */

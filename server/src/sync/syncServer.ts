@@ -1,4 +1,4 @@
-import { CloseCode } from '@refinery/shared'
+import { CloseCode, can, type Role } from '@refinery/shared'
 import type { WebSocket } from 'ws'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { Logger } from '../logger'
@@ -104,6 +104,28 @@ export class SyncServer {
     return connection
   }
 
+  /**
+   * Applies a membership change to the member's open sockets at once: a removed member is
+   * disconnected, a changed role takes effect on the next frame.
+   */
+  memberChanged(boardId: string, userId: string, role: Role | null): void {
+    const room = this.rooms.get(boardId)?.room
+    if (!room) return
+    for (const connection of room.connections) {
+      if (connection.participant.identity.id !== userId) continue
+      if (!can(role, 'board:read'))
+        connection.close(CloseCode.NotFound, 'you are no longer a member of this board')
+      else connection.participant = { ...connection.participant, role: role as Role }
+    }
+  }
+
+  /** Disconnects everyone from a deleted board. */
+  boardDeleted(boardId: string): void {
+    const room = this.rooms.get(boardId)?.room
+    if (!room) return
+    for (const connection of room.connections) connection.close(CloseCode.NotFound, 'this board was deleted')
+  }
+
   private openRoom(boardId: string): LoadingRoom {
     const existing = this.rooms.get(boardId)
     if (existing) return existing
@@ -141,7 +163,7 @@ export class SyncServer {
         case 'sync-step-2':
         case 'update':
           // Read-only members sync down; what they send up is dropped, never stored or relayed.
-          if (!connection.participant.canWrite) return
+          if (!connection.canWrite) return
           room.applyClientUpdate(connection, message.update)
           break
         case 'awareness':

@@ -1,0 +1,7 @@
+import type { Editor } from 'tldraw'
+
+declare global {
+  interface Window {
+    refinery: { editor: Editor }
+  }
+}

@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test'
+import { collaboratorCursors, drag, expectConnected, openBoard, shapeCentreOnScreen, shapes } from './board'
+
+test('two people edit one board live, see each other’s cursors, and a reload keeps the board', async ({
+  browser,
+}, testInfo) => {
+  const boardId = `live-${Date.now()}`
+  const alice = await openBoard(browser, boardId)
+  const bob = await openBoard(browser, boardId)
+
+  // Alice draws a rectangle with the toolbar's shortcut and a drag on the canvas.
+  await alice.page.locator('.tl-canvas').click({ position: { x: 20, y: 400 } })
+  await alice.page.keyboard.press('r')
+  await drag(alice.page, { x: 500, y: 300 }, { x: 660, y: 420 })
+  await expect.poll(() => shapes(alice.page)).toHaveLength(1)
+  const [drawn] = await shapes(alice.page)
+  if (!drawn) throw new Error('Alice drew nothing')
+
+  // Bob sees it.
+  await expect.poll(async () => (await shapes(bob.page)).map((shape) => shape.id)).toEqual([drawn.id])
+
+  // Bob moves it; Alice sees it move.
+  await bob.page.keyboard.press('v')
+  const centre = await shapeCentreOnScreen(bob.page, drawn.id)
+  await drag(bob.page, centre, { x: centre.x + 120, y: centre.y + 80 })
+  await expect.poll(async () => (await shapes(bob.page))[0]?.x).toBeGreaterThan(drawn.x + 60)
+  const moved = (await shapes(bob.page))[0]
+  await expect.poll(async () => (await shapes(alice.page))[0]).toEqual(moved)
+
+  // Each sees the other's cursor.
+  await alice.page.mouse.move(300, 500)
+  await bob.page.mouse.move(700, 200)
+  await expect.poll(async () => (await collaboratorCursors(alice.page)).length).toBe(1)
+  await expect.poll(async () => (await collaboratorCursors(bob.page)).length).toBe(1)
+
+  // A reload keeps the board.
+  await alice.page.reload()
+  await expectConnected(alice.page)
+  await expect.poll(() => shapes(alice.page)).toEqual([moved])
+
+  for (const [name, person] of Object.entries({ alice, bob })) {
+    await testInfo.attach(`${name}-final`, { body: await person.page.screenshot(), contentType: 'image/png' })
+  }
+  await alice.context.close()
+  await bob.context.close()
+})
+
+test('edits made offline show after a reload without the network and merge on reconnect', async ({ browser }) => {
+  const boardId = `offline-${Date.now()}`
+  const alice = await openBoard(browser, boardId)
+  const bob = await openBoard(browser, boardId)
+
+  await alice.page.evaluate(() => {
+    window.refinery.editor.createShape({ type: 'geo', x: 100, y: 100, props: { w: 120, h: 80 } })
+  })
+  await expect.poll(async () => (await shapes(bob.page)).length).toBe(1)
+  // The service worker must control the page before the network goes, so the reload can load offline.
+  await bob.page.evaluate(() => navigator.serviceWorker?.ready)
+
+  await bob.context.setOffline(true)
+  await expect(bob.page.getByTestId('connection-status')).not.toHaveAttribute('data-status', 'connected')
+  await bob.page.evaluate(() => {
+    window.refinery.editor.createShape({ type: 'geo', x: 400, y: 100, props: { w: 120, h: 80 } })
+  })
+  await bob.page.reload()
+  await expect.poll(async () => (await shapes(bob.page)).length).toBe(2)
+  expect((await shapes(alice.page)).length).toBe(1)
+
+  await bob.context.setOffline(false)
+  await expectConnected(bob.page)
+  await expect.poll(async () => (await shapes(alice.page)).length).toBe(2)
+
+  await alice.context.close()
+  await bob.context.close()
+})

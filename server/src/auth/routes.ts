@@ -1,0 +1,101 @@
+import { ChangePasswordBody, LoginBody, SignupBody } from '@refinery/shared'
+import { type Context, Hono } from 'hono'
+import type { AppEnv } from '../http/env'
+import { apiError } from '../http/errors'
+import { jsonBody } from '../http/validate'
+import { clearSessionCookie, writeSessionCookie } from './cookies'
+import { requireUser } from './middleware'
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password'
+import type { RateLimiter } from './rateLimit'
+import type { SessionStore, User } from './sessions'
+import { EmailTakenError, type UserStore } from './users'
+
+export interface AuthDeps {
+  users: UserStore
+  sessions: SessionStore
+  secureCookies: boolean
+  /** Attempts per client address, and per account (email). */
+  limits: { byAddress: RateLimiter; byAccount: RateLimiter }
+}
+
+export const publicUser = (user: User) => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  isGuest: user.isGuest,
+})
+
+export function clientAddress(c: { env: AppEnv['Bindings'] }): string {
+  return c.env?.incoming?.socket.remoteAddress ?? 'unknown'
+}
+
+export function authRoutes({ users, sessions, secureCookies, limits }: AuthDeps) {
+  const startSession = async (c: Context<AppEnv>, user: User) => {
+    const { token, session } = await sessions.create(user.id)
+    writeSessionCookie(c, token, session.expiresAt, secureCookies)
+  }
+
+  const tooMany = (keys: [RateLimiter, string][]) => {
+    for (const [limiter, key] of keys) {
+      if (!limiter.take(key)) return limiter.retryAfter(key)
+    }
+    return 0
+  }
+
+  return new Hono<AppEnv>()
+    .post('/signup', jsonBody(SignupBody), async (c) => {
+      const { email, password, name } = c.req.valid('json')
+      const wait = tooMany([[limits.byAddress, `signup:${clientAddress(c)}`]])
+      if (wait > 0) {
+        c.header('Retry-After', String(wait))
+        return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
+      }
+      try {
+        const user = await users.createAccount(email, name, await hashPassword(password))
+        await startSession(c, user)
+        return c.json(publicUser(user), 201)
+      } catch (error) {
+        if (error instanceof EmailTakenError) {
+          return apiError(c, 409, 'email_taken', 'An account with this email already exists')
+        }
+        throw error
+      }
+    })
+    .post('/login', jsonBody(LoginBody), async (c) => {
+      const { email, password } = c.req.valid('json')
+      const wait = tooMany([
+        [limits.byAddress, `login:${clientAddress(c)}`],
+        [limits.byAccount, `login:${email}`],
+      ])
+      if (wait > 0) {
+        c.header('Retry-After', String(wait))
+        return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
+      }
+      const found = await users.findByEmail(email)
+      // Verify against a dummy hash for unknown emails so the answer takes as long either way.
+      const valid = await verifyPassword(found?.passwordHash ?? DUMMY_PASSWORD_HASH, password)
+      if (!found?.passwordHash || !valid) {
+        return apiError(c, 401, 'invalid_credentials', 'Wrong email or password')
+      }
+      await startSession(c, found)
+      return c.json(publicUser(found))
+    })
+    .post('/logout', async (c) => {
+      if (c.var.session) await sessions.invalidate(c.var.session.id)
+      clearSessionCookie(c, secureCookies)
+      return c.body(null, 204)
+    })
+    .post('/password', requireUser, jsonBody(ChangePasswordBody), async (c) => {
+      const user = c.var.user as User
+      const { currentPassword, newPassword } = c.req.valid('json')
+      const current = await users.passwordHashOf(user.id)
+      if (!current || !(await verifyPassword(current, currentPassword))) {
+        return apiError(c, 401, 'invalid_credentials', 'The current password is wrong')
+      }
+      await users.setPasswordHash(user.id, await hashPassword(newPassword))
+      // A changed password ends every session of the account, this one included; then a fresh one.
+      await sessions.invalidateAllOf(user.id)
+      await startSession(c, user)
+      return c.body(null, 204)
+    })
+}

@@ -1,0 +1,21 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+
+/** An unguessable URL-safe token of `bytes` random bytes. */
+export function randomToken(bytes = 20): string {
+  return randomBytes(bytes).toString('base64url')
+}
+
+export function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest()
+}
+
+export function sha256Hex(value: string): string {
+  return sha256(value).toString('hex')
+}
+
+/** Compares a secret with its stored SHA-256 in constant time. */
+export function matchesHash(secret: string, storedHex: string): boolean {
+  const stored = Buffer.from(storedHex, 'hex')
+  const actual = sha256(secret)
+  return stored.length === actual.length && timingSafeEqual(stored, actual)
+}

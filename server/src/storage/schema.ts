@@ -1,0 +1,48 @@
+/**
+ * Accounts, sessions, boards, members and invites, in SQL that SQLite and PostgreSQL both take
+ * (TEXT ids, BIGINT epoch milliseconds, BOOLEAN).
+ */
+export const ACCOUNTS_AND_BOARDS = `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT UNIQUE,
+    name TEXT NOT NULL,
+    password_hash TEXT,
+    is_guest BOOLEAN NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    expires_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE TABLE boards (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    vote_budget INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE TABLE board_members (
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (board_id, user_id)
+  );
+  CREATE INDEX board_members_user ON board_members (user_id);
+  CREATE TABLE invites (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    created_by TEXT REFERENCES users (id) ON DELETE SET NULL,
+    expires_at BIGINT NOT NULL,
+    revoked_at BIGINT,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX invites_board ON invites (board_id);
+`

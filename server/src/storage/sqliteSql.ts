@@ -1,0 +1,43 @@
+import type Database from 'better-sqlite3'
+import type { Sql } from './sql'
+
+/** `Sql` over a better-sqlite3 connection; booleans become 0/1 as SQLite stores them. */
+export class SqliteSql implements Sql {
+  readonly engine = 'sqlite'
+  private depth = 0
+
+  constructor(private readonly db: Database.Database) {}
+
+  private params(params: readonly unknown[]): unknown[] {
+    return params.map((value) => (typeof value === 'boolean' ? Number(value) : value))
+  }
+
+  async all<Row>(query: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.db.prepare(query).all(...this.params(params)) as Row[]
+  }
+
+  async get<Row>(query: string, params: readonly unknown[] = []): Promise<Row | undefined> {
+    return this.db.prepare(query).get(...this.params(params)) as Row | undefined
+  }
+
+  async run(query: string, params: readonly unknown[] = []): Promise<number> {
+    return this.db.prepare(query).run(...this.params(params)).changes
+  }
+
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    // Nested calls join the outer transaction through a savepoint.
+    const savepoint = `sp${this.depth}`
+    this.db.exec(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`)
+    this.depth++
+    try {
+      const result = await work(this)
+      this.depth--
+      this.db.exec(this.depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`)
+      return result
+    } catch (error) {
+      this.depth--
+      this.db.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
+      throw error
+    }
+  }
+}

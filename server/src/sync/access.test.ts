@@ -1,0 +1,181 @@
+import { CloseCode } from '@refinery/shared'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import {
+  addMember,
+  api,
+  closeCode,
+  connectClient,
+  createBoard,
+  openRawSocket,
+  signUp,
+  startTestServer,
+  type TestClient,
+  waitFor,
+  waitForSync,
+} from '../../test/helpers'
+import { encodeUpdate } from './messages'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function workshop() {
+  const running = await startTestServer()
+  cleanups.push(() => running.close())
+  const owner = await signUp(running.port, 'Olivia')
+  const boardId = await createBoard(running.port, owner.cookie)
+  const join = async (name: string, role: string) => {
+    const person = await signUp(running.port, name)
+    await addMember(running.port, owner.cookie, boardId, person.cookie, role)
+    return person
+  }
+  const connect = (cookie: string): TestClient => {
+    const client = connectClient(running.port, boardId, { cookie })
+    cleanups.push(() => client.destroy())
+    return client
+  }
+  return { running, owner, boardId, join, connect }
+}
+
+/** A document update made elsewhere, as a hostile client would hand-craft it. */
+function forgedUpdate(key: string): Uint8Array {
+  const doc = new Y.Doc()
+  doc.getMap('records').set(key, 'forged')
+  return Y.encodeStateAsUpdate(doc)
+}
+
+const records = (client: TestClient) => client.doc.getMap('records')
+const settle = () => new Promise((resolve) => setTimeout(resolve, 150))
+
+describe('who may open a board’s socket', () => {
+  it('refuses no session, a non-member, a foreign origin and no origin, before any content', async () => {
+    const { running, boardId } = await workshop()
+    const outsider = await signUp(running.port, 'Eve')
+    const cases: [string, Parameters<typeof openRawSocket>[2], string][] = [
+      ['no session', {}, 'refused with 404'],
+      ['a non-member', { cookie: outsider.cookie }, 'refused with 404'],
+      ['a forged cookie', { cookie: 'refinery_session=abc.def' }, 'refused with 404'],
+      ['a foreign origin', { cookie: outsider.cookie, origin: 'http://evil.example' }, 'refused with 403'],
+      ['no origin', { cookie: outsider.cookie, origin: null }, 'refused with 403'],
+    ]
+    for (const [name, options, refusal] of cases) {
+      const { opened } = openRawSocket(running.port, boardId, options)
+      await expect(opened, name).rejects.toThrow(refusal)
+    }
+  })
+
+  it.each(['viewer', 'voter'])(
+    'a %s syncs down, but a hand-made update reaches neither storage nor peers',
+    async (role) => {
+      const { running, owner, boardId, join, connect } = await workshop()
+      const reader = await join('Rita', role)
+      const ownerClient = connect(owner.cookie)
+      await waitForSync(ownerClient)
+      records(ownerClient).set('real', 'card')
+
+      const readOnly = connect(reader.cookie)
+      await waitFor(() => records(readOnly).get('real') === 'card', {
+        message: 'the read-only member to sync down',
+      })
+
+      const { socket, opened } = openRawSocket(running.port, boardId, { cookie: reader.cookie })
+      await opened
+      socket.send(encodeUpdate(forgedUpdate('forged')))
+      records(readOnly).set('also-forged', 'x')
+      await settle()
+
+      expect(records(ownerClient).has('forged')).toBe(false)
+      expect(records(ownerClient).has('also-forged')).toBe(false)
+      expect(running.sync.peekRoom(boardId)?.doc.getMap('records').has('forged')).toBe(false)
+      const stored = await running.store.loadDocument(boardId)
+      const fromStorage = new Y.Doc()
+      for (const update of stored.updates) Y.applyUpdate(fromStorage, update)
+      expect(fromStorage.getMap('records').toJSON()).toEqual({ real: 'card' })
+      socket.close()
+    },
+  )
+
+  it('disconnects a removed member at once', async () => {
+    const { running, owner, boardId, join } = await workshop()
+    const editor = await join('Ed', 'editor')
+    const { socket, opened } = openRawSocket(running.port, boardId, { cookie: editor.cookie })
+    await opened
+    const closed = closeCode(socket)
+    const started = Date.now()
+    const removed = await api(running.port, `/api/boards/${boardId}/members/${editor.id}`, {
+      method: 'DELETE',
+      cookie: owner.cookie,
+    })
+    expect(removed.status).toBe(204)
+    expect(await closed).toBe(CloseCode.NotFound)
+    expect(Date.now() - started).toBeLessThan(1000)
+    await expect(openRawSocket(running.port, boardId, { cookie: editor.cookie }).opened).rejects.toThrow(
+      'refused with 404',
+    )
+  })
+
+  it('an editor lowered to viewer can no longer write, without reconnecting', async () => {
+    const { running, owner, boardId, join, connect } = await workshop()
+    const editor = await join('Ed', 'editor')
+    const ownerClient = connect(owner.cookie)
+    const editorClient = connect(editor.cookie)
+    await Promise.all([waitForSync(ownerClient), waitForSync(editorClient)])
+    records(editorClient).set('before', 'ok')
+    await waitFor(() => records(ownerClient).get('before') === 'ok')
+
+    const lowered = await api(running.port, `/api/boards/${boardId}/members/${editor.id}`, {
+      method: 'PATCH',
+      body: { role: 'viewer' },
+      cookie: owner.cookie,
+    })
+    expect(lowered.status).toBe(200)
+    records(editorClient).set('after', 'dropped')
+    await settle()
+    expect(records(ownerClient).has('after')).toBe(false)
+  })
+
+  it('deleting a board disconnects everyone on it', async () => {
+    const { running, owner, boardId } = await workshop()
+    const { socket, opened } = openRawSocket(running.port, boardId, { cookie: owner.cookie })
+    await opened
+    const closed = closeCode(socket)
+    expect(
+      (await api(running.port, `/api/boards/${boardId}`, { method: 'DELETE', cookie: owner.cookie })).status,
+    ).toBe(204)
+    expect(await closed).toBe(CloseCode.NotFound)
+  })
+})
+
+describe('presence identity', () => {
+  it('shows each person under the name of their session, whatever their client claims', async () => {
+    const { owner, join, connect } = await workshop()
+    const mallory = await join('Mallory', 'editor')
+    const ownerClient = connect(owner.cookie)
+    const malloryClient = connect(mallory.cookie)
+    await Promise.all([waitForSync(ownerClient), waitForSync(malloryClient)])
+    malloryClient.provider.awareness.setLocalState({ user: { id: owner.id, name: 'Olivia', color: '#f00' } })
+
+    const seen = () =>
+      ownerClient.provider.awareness.getStates().get(malloryClient.doc.clientID) as
+        | { user: { id: string; name: string; color: string } }
+        | undefined
+    await waitFor(() => seen() !== undefined, { message: 'Mallory’s presence to arrive' })
+    expect(seen()?.user).toEqual({ id: mallory.id, name: 'Mallory', color: '#f00' })
+  })
+
+  it('removes a person’s presence when their socket closes', async () => {
+    const { owner, join, connect } = await workshop()
+    const guest = await join('Gus', 'viewer')
+    const ownerClient = connect(owner.cookie)
+    const guestClient = connect(guest.cookie)
+    await Promise.all([waitForSync(ownerClient), waitForSync(guestClient)])
+    guestClient.provider.awareness.setLocalState({ cursor: { x: 1, y: 2 } })
+    await waitFor(() => ownerClient.provider.awareness.getStates().has(guestClient.doc.clientID))
+    guestClient.provider.disconnect()
+    await waitFor(() => !ownerClient.provider.awareness.getStates().has(guestClient.doc.clientID), {
+      message: 'the presence to go',
+    })
+  })
+})

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { stampIdentity } from './awarenessIdentity'
+import { MalformedMessageError } from './messages'
+
+function awarenessUpdate(state: unknown): { update: Uint8Array; clientId: number } {
+  const doc = new Y.Doc()
+  const awareness = new awarenessProtocol.Awareness(doc)
+  awareness.setLocalState(state as Record<string, unknown>)
+  const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID])
+  awareness.destroy()
+  return { update, clientId: doc.clientID }
+}
+
+function statesOf(update: Uint8Array): Map<number, Record<string, unknown>> {
+  const awareness = new awarenessProtocol.Awareness(new Y.Doc())
+  awarenessProtocol.applyAwarenessUpdate(awareness, update, null)
+  return awareness.getStates() as Map<number, Record<string, unknown>>
+}
+
+describe('stampIdentity', () => {
+  it('replaces the claimed user id and name with the session’s, keeping the rest', () => {
+    const { update, clientId } = awarenessUpdate({
+      user: { id: 'fake', name: 'The CEO', color: '#f00' },
+      cursor: 1,
+    })
+    const stamped = stampIdentity(update, { id: 'u1', name: 'Ada' }, () => true)
+    expect(statesOf(stamped as Uint8Array).get(clientId)).toEqual({
+      user: { id: 'u1', name: 'Ada', color: '#f00' },
+      cursor: 1,
+    })
+  })
+
+  it('adds a user to a state that has none', () => {
+    const { update, clientId } = awarenessUpdate({ cursor: 1 })
+    const stamped = stampIdentity(update, { id: 'u1', name: 'Ada' }, () => true)
+    expect(statesOf(stamped as Uint8Array).get(clientId)?.user).toEqual({ id: 'u1', name: 'Ada' })
+  })
+
+  it('drops entries for awareness clients the sender does not own', () => {
+    const { update } = awarenessUpdate({ cursor: 1 })
+    expect(stampIdentity(update, { id: 'u1', name: 'Ada' }, () => false)).toBeNull()
+  })
+
+  it('rejects a state that is not JSON', () => {
+    expect(() =>
+      stampIdentity(new Uint8Array([1, 5, 1, 3, 123, 123, 123]), { id: 'u', name: 'n' }, () => true),
+    ).toThrow(MalformedMessageError)
+  })
+})
