@@ -6,13 +6,64 @@ export interface Person {
   page: Page
 }
 
-export async function openBoard(browser: Browser, boardId: string): Promise<Person> {
+let people = 0
+
+/** A new person with an account, signed in in their own browser context. */
+export async function signedUp(browser: Browser, name: string): Promise<Person> {
   const context = await browser.newContext()
+  people++
+  const response = await context.request.post('/api/auth/signup', {
+    data: {
+      email: `${name.toLowerCase()}.${people}.${Date.now()}@example.com`,
+      password: 'correct horse battery',
+      name,
+    },
+  })
+  expect(response.status()).toBe(201)
   const page = await context.newPage()
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`))
-  await page.goto(`/b/${boardId}`)
-  await expectConnected(page)
+  page.on('pageerror', (error) => console.error(`[${name}: page error] ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`[${name}: console] ${message.text()}`)
+  })
   return { context, page }
+}
+
+export async function createBoard(person: Person, title = 'Checkout journey'): Promise<string> {
+  const response = await person.context.request.post('/api/boards', { data: { title } })
+  expect(response.status()).toBe(201)
+  return (await response.json()).id
+}
+
+/** An invite link for `role` on the owner's board. */
+export async function inviteLink(owner: Person, boardId: string, role: string): Promise<string> {
+  const response = await owner.context.request.post(`/api/boards/${boardId}/invites`, { data: { role } })
+  expect(response.status()).toBe(201)
+  return (await response.json()).url
+}
+
+/** Joins with an invite through the API (the join page has its own test). */
+export async function join(person: Person, url: string): Promise<void> {
+  const token = new URL(url).pathname.split('/').pop()
+  const response = await person.context.request.post(`/api/invites/${token}/accept`, { data: {} })
+  expect(response.status()).toBe(200)
+}
+
+export async function openBoard(person: Person, boardId: string): Promise<void> {
+  await person.page.goto(`/b/${boardId}`)
+  await expectConnected(person.page)
+}
+
+/** An owner with a new board, and an editor on it, both with the board open. */
+export async function twoPeopleOnABoard(
+  browser: Browser,
+): Promise<{ alice: Person; bob: Person; boardId: string }> {
+  const alice = await signedUp(browser, 'Alice')
+  const bob = await signedUp(browser, 'Bob')
+  const boardId = await createBoard(alice)
+  await join(bob, await inviteLink(alice, boardId, 'editor'))
+  await openBoard(alice, boardId)
+  await openBoard(bob, boardId)
+  return { alice, bob, boardId }
 }
 
 export async function expectConnected(page: Page): Promise<void> {

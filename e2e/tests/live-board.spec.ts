@@ -1,12 +1,17 @@
 import { expect, test } from '@playwright/test'
-import { collaboratorCursors, drag, expectConnected, openBoard, shapeCentreOnScreen, shapes } from './board'
+import {
+  collaboratorCursors,
+  drag,
+  expectConnected,
+  shapeCentreOnScreen,
+  shapes,
+  twoPeopleOnABoard,
+} from './board'
 
 test('two people edit one board live, see each other’s cursors, and a reload keeps the board', async ({
   browser,
 }, testInfo) => {
-  const boardId = `live-${Date.now()}`
-  const alice = await openBoard(browser, boardId)
-  const bob = await openBoard(browser, boardId)
+  const { alice, bob } = await twoPeopleOnABoard(browser)
 
   // Alice draws a rectangle with the toolbar's shortcut and a drag on the canvas.
   await alice.page.locator('.tl-canvas').click({ position: { x: 20, y: 400 } })
@@ -30,8 +35,12 @@ test('two people edit one board live, see each other’s cursors, and a reload k
   // Each sees the other's cursor.
   await alice.page.mouse.move(300, 500)
   await bob.page.mouse.move(700, 200)
-  await expect.poll(async () => (await collaboratorCursors(alice.page)).length).toBe(1)
-  await expect.poll(async () => (await collaboratorCursors(bob.page)).length).toBe(1)
+  await expect
+    .poll(async () => (await collaboratorCursors(alice.page)).map((cursor) => cursor.name))
+    .toEqual(['Bob'])
+  await expect
+    .poll(async () => (await collaboratorCursors(bob.page)).map((cursor) => cursor.name))
+    .toEqual(['Alice'])
 
   // A reload keeps the board.
   await alice.page.reload()
@@ -45,10 +54,10 @@ test('two people edit one board live, see each other’s cursors, and a reload k
   await bob.context.close()
 })
 
-test('edits made offline show after a reload without the network and merge on reconnect', async ({ browser }) => {
-  const boardId = `offline-${Date.now()}`
-  const alice = await openBoard(browser, boardId)
-  const bob = await openBoard(browser, boardId)
+test('edits made offline show after a reload without the network and merge on reconnect', async ({
+  browser,
+}) => {
+  const { alice, bob } = await twoPeopleOnABoard(browser)
 
   await alice.page.evaluate(() => {
     window.refinery.editor.createShape({ type: 'geo', x: 100, y: 100, props: { w: 120, h: 80 } })
