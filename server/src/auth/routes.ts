@@ -88,6 +88,12 @@ export function authRoutes({ users, sessions, secureCookies, limits }: AuthDeps)
     .post('/password', requireUser, jsonBody(ChangePasswordBody), async (c) => {
       const user = c.var.user as User
       const { currentPassword, newPassword } = c.req.valid('json')
+      // A stolen session must not become a way to guess the account's password.
+      const wait = tooMany([[limits.byAccount, `password:${user.id}`]])
+      if (wait > 0) {
+        c.header('Retry-After', String(wait))
+        return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
+      }
       const current = await users.passwordHashOf(user.id)
       if (!current || !(await verifyPassword(current, currentPassword))) {
         return apiError(c, 401, 'invalid_credentials', 'The current password is wrong')

@@ -2,6 +2,7 @@ import {
   AcceptInviteBody,
   CreateBoardBody,
   CreateInviteBody,
+  can,
   type Role,
   UpdateBoardBody,
   UpdateMemberBody,
@@ -67,9 +68,14 @@ export function boardRoutes({ boards, events, publicUrl }: BoardDeps) {
       events.boardDeleted(c.var.board.id)
       return c.body(null, 204)
     })
-    .get('/:id/members', access('board:read'), async (c) =>
-      c.json({ members: await boards.members(c.var.board.id) }),
-    )
+    .get('/:id/members', access('board:read'), async (c) => {
+      // Emails are for the owners who manage the board; a workshop's clients see names and roles.
+      const showEmail = can(c.var.board.role, 'members:manage')
+      const members = (await boards.members(c.var.board.id)).map((member) =>
+        showEmail ? member : { ...member, email: null },
+      )
+      return c.json({ members })
+    })
     .patch('/:id/members/:userId', access('members:manage'), jsonBody(UpdateMemberBody), async (c) => {
       const { role } = c.req.valid('json')
       return changeMember(c, c.req.param('userId'), role)

@@ -148,6 +148,34 @@ describe('who may open a board’s socket', () => {
   })
 })
 
+describe('votes are the server’s to write', () => {
+  it('an editor’s update that writes `votes` is not applied, and that socket is closed with 4409', async () => {
+    const { running, owner, boardId, join, connect } = await workshop()
+    const editor = await join('Ed', 'editor')
+    const ownerClient = connect(owner.cookie)
+    await waitForSync(ownerClient)
+
+    const forger = connect(editor.cookie)
+    await waitForSync(forger)
+    const closed = new Promise<number>((resolve) =>
+      forger.provider.once('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0)),
+    )
+    forger.doc.transact(() => {
+      records(forger).set('card', 'with a side of votes')
+      forger.doc.getMap('votes').set(`shape:x|${editor.id}`, 50)
+    })
+    expect(await closed).toBe(CloseCode.ForgedVotes)
+    forger.provider.disconnect()
+    await settle()
+
+    expect(ownerClient.doc.getMap('votes').size).toBe(0)
+    expect(records(ownerClient).has('card')).toBe(false)
+    const room = running.sync.peekRoom(boardId)
+    expect(room?.doc.getMap('votes').size).toBe(0)
+    expect((await running.store.loadDocument(boardId)).updates).toHaveLength(0)
+  })
+})
+
 describe('presence identity', () => {
   it('shows each person under the name of their session, whatever their client claims', async () => {
     const { owner, join, connect } = await workshop()

@@ -81,6 +81,8 @@ export class Room {
 
   /** Applies a client's update; throws if it does not decode. */
   applyClientUpdate(connection: Connection, update: Uint8Array): void {
+    // A client with nothing new answers our sync step 1 with the empty update: nothing to keep.
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return
     Y.applyUpdate(this.doc, update, connection)
     this.pendingUpdates.push(update)
     this.pendingSenders.add(connection)

@@ -7,6 +7,7 @@ import type { BoardUpdate, DocumentStore } from '../storage/types'
 import { Connection, type Participant } from './connection'
 import { decodeClientMessage, encodeAwareness, MalformedMessageError } from './messages'
 import { Room } from './room'
+import { touchesVotes } from './votesGuard'
 
 export interface SyncServerOptions {
   store: DocumentStore
@@ -164,6 +165,11 @@ export class SyncServer {
         case 'update':
           // Read-only members sync down; what they send up is dropped, never stored or relayed.
           if (!connection.canWrite) return
+          // Votes are the server's to write (the votes route checks role and budget).
+          if (touchesVotes(room.doc, message.update)) {
+            this.reject(connection, CloseCode.ForgedVotes, 'votes are cast through the votes API only')
+            return
+          }
           room.applyClientUpdate(connection, message.update)
           break
         case 'awareness':

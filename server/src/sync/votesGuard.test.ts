@@ -1,0 +1,89 @@
+import { VOTES_KEY } from '@refinery/shared'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { touchesVotes } from './votesGuard'
+
+/** A server document with a vote written by the server, and a client that has synced it. */
+function synced() {
+  const server = new Y.Doc()
+  server.getMap(VOTES_KEY).set('shape:a|u1', 2)
+  server.getMap('records').set('shape:a', new Y.Map())
+  const client = new Y.Doc()
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
+  return { server, client }
+}
+
+function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
+  const before = Y.encodeStateVector(doc)
+  change()
+  return Y.encodeStateAsUpdate(doc, before)
+}
+
+describe('touchesVotes', () => {
+  it('lets ordinary record edits through', () => {
+    const { server, client } = synced()
+    const update = updateOf(client, () => {
+      client.getMap('records').set('shape:b', 'card')
+      ;(client.getMap('records').get('shape:a') as Y.Map<unknown>).set('x', 5)
+    })
+    expect(touchesVotes(server, update)).toBe(false)
+  })
+
+  it('catches a new vote key (the parent named on the wire)', () => {
+    const { server, client } = synced()
+    expect(
+      touchesVotes(
+        server,
+        updateOf(client, () => client.getMap(VOTES_KEY).set('shape:a|u2', 5)),
+      ),
+    ).toBe(true)
+  })
+
+  it('catches an overwrite of an existing vote (the parent inferred from its origin)', () => {
+    const { server, client } = synced()
+    expect(
+      touchesVotes(
+        server,
+        updateOf(client, () => client.getMap(VOTES_KEY).set('shape:a|u1', 99)),
+      ),
+    ).toBe(true)
+  })
+
+  it('catches the deletion of someone’s vote', () => {
+    const { server, client } = synced()
+    expect(
+      touchesVotes(
+        server,
+        updateOf(client, () => client.getMap(VOTES_KEY).delete('shape:a|u1')),
+      ),
+    ).toBe(true)
+  })
+
+  it('catches a vote hidden among record edits in one update', () => {
+    const { server, client } = synced()
+    const update = updateOf(client, () => {
+      client.getMap('records').set('shape:c', 'card')
+      client.getMap(VOTES_KEY).set('shape:c|u1', 1)
+    })
+    expect(touchesVotes(server, update)).toBe(true)
+  })
+
+  it('catches a chain of two overwrites of a vote in one update', () => {
+    const { server, client } = synced()
+    const update = updateOf(client, () => {
+      client.getMap(VOTES_KEY).set('shape:a|u1', 3)
+      client.getMap(VOTES_KEY).set('shape:a|u1', 4)
+    })
+    expect(touchesVotes(server, update)).toBe(true)
+  })
+
+  it('does not mistake the deletion of a record for a vote change', () => {
+    const { server, client } = synced()
+    expect(
+      touchesVotes(
+        server,
+        updateOf(client, () => client.getMap('records').delete('shape:a')),
+      ),
+    ).toBe(false)
+  })
+})
