@@ -12,8 +12,10 @@ import { RateLimiter } from './auth/rateLimit'
 import { authRoutes, publicUser } from './auth/routes'
 import { SessionStore, type User } from './auth/sessions'
 import { UserStore } from './auth/users'
+import { backlogRoutes } from './boards/backlogRoutes'
 import { BoardStore } from './boards/boardStore'
 import { boardRoutes, inviteRoutes } from './boards/routes'
+import { VersionStore } from './boards/versionStore'
 import type { Config } from './config'
 import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
@@ -55,8 +57,10 @@ export function createApp({ config, logger, store, sync }: AppDeps) {
   const users = new UserStore(store.sql)
   const sessions = new SessionStore(store.sql)
   const boards = new BoardStore(store.sql)
+  const versions = new VersionStore(store.sql)
   const boardDeps = {
     boards,
+    documents: sync,
     users,
     sessions,
     events: sync,
@@ -107,6 +111,7 @@ export function createApp({ config, logger, store, sync }: AppDeps) {
     .get('/api/me', requireUser, (c) => c.json(publicUser(c.var.user as User)))
     .route('/api/auth', authRoutes({ users, sessions, secureCookies, limits }))
     .route('/api/boards', boardRoutes(boardDeps))
+    .route('/api/boards', backlogRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
     .route('/api/invites', inviteRoutes(boardDeps))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')

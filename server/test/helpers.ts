@@ -109,7 +109,7 @@ export async function api<T = any>(
   const setCookie = response.headers.getSetCookie().find((value) => value.startsWith('refinery_session='))
   return {
     status: response.status,
-    body: text ? JSON.parse(text) : null,
+    body: !text ? null : response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
     setCookie: setCookie?.split(';')[0],
   }
 }

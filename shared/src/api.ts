@@ -24,6 +24,7 @@ export const ChangePasswordBody = z.object({
 })
 
 export const BOARD_TEMPLATES = ['blank', 'story-map'] as const
+export type BoardTemplate = (typeof BOARD_TEMPLATES)[number]
 export const boardTitle = z.string().trim().min(1, { error: 'Give the board a title' }).max(120)
 export const CreateBoardBody = z.object({
   title: boardTitle,
@@ -50,3 +51,9 @@ export const UpdateMemberBody = z.object({ role: z.enum(ROLES) })
 export type SignupBody = z.infer<typeof SignupBody>
 export type CreateBoardBody = z.infer<typeof CreateBoardBody>
 export type CreateInviteBody = z.infer<typeof CreateInviteBody>
+
+/** The caller's dots on one card; 0 takes them all back. */
+export const VoteBody = z.object({ dots: z.int().min(0).max(100) })
+
+/** Freezes the board as a named version; a name is made up when none is given. */
+export const FinishBody = z.object({ name: z.string().trim().min(1).max(120).optional() })

@@ -9,7 +9,7 @@ import {
   yMapToRecord,
 } from './records'
 
-const card: DocumentRecord = {
+const card = {
   id: 'shape:a',
   typeName: 'shape',
   type: 'geo',
@@ -20,9 +20,9 @@ const card: DocumentRecord = {
   index: 'a1',
   isLocked: false,
   opacity: 1,
-  props: { w: 100, h: 50, geo: 'rectangle', labels: ['x', 'y'] },
+  props: { w: 100, h: 50, geo: 'rectangle', labels: ['x', 'y'] } as Record<string, unknown>,
   meta: {},
-}
+} satisfies DocumentRecord
 
 function sync(a: Y.Doc, b: Y.Doc): void {
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)))

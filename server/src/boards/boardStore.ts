@@ -136,6 +136,7 @@ export class BoardStore {
     await this.sql.transaction(async (tx) => {
       await tx.run('DELETE FROM board_members WHERE board_id = ?', [boardId])
       await tx.run('DELETE FROM invites WHERE board_id = ?', [boardId])
+      await tx.run('DELETE FROM board_versions WHERE board_id = ?', [boardId])
       await tx.run('DELETE FROM document_updates WHERE board_id = ?', [boardId])
       await tx.run('DELETE FROM document_snapshots WHERE board_id = ?', [boardId])
       await tx.run('DELETE FROM boards WHERE id = ?', [boardId])

@@ -1,4 +1,13 @@
-import { type Capability, can, ROLES, type Role } from '@refinery/shared'
+import {
+  type Capability,
+  can,
+  defaultStoryCardProps,
+  getRecords,
+  putRecord,
+  ROLES,
+  type Role,
+  STORY_CARD,
+} from '@refinery/shared'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { addMember, api, createBoard, openRawSocket, signUp, startTestServer } from '../../test/helpers'
 import type { RunningServer } from '../server'
@@ -52,6 +61,10 @@ function expectError(response: { body: any }, code: string) {
 
 interface Fixture {
   boardId: string
+  /** A story card on the board, to vote on. */
+  cardId: string
+  /** A finished version of the board. */
+  versionId: string
   inviteId: string
   targetId: string
   /** How many open invites the board has once set up (addMember's links stay open too). */
@@ -69,7 +82,37 @@ async function freshBoard(member: Person | null, role: Role | null): Promise<Fix
     cookie: creator.cookie,
   })
   if (invite.status !== 201) throw new Error(`creating the fixture invite failed: ${invite.status}`)
-  const f = { boardId, inviteId: invite.body.id, targetId: target.id, openInvites: 0 }
+  const cardId = 'shape:fixture-card'
+  await running.sync.change(boardId, (doc) =>
+    putRecord(getRecords(doc), {
+      id: cardId,
+      typeName: 'shape',
+      type: STORY_CARD,
+      x: 0,
+      y: 0,
+      rotation: 0,
+      index: 'a1',
+      parentId: 'page:page',
+      isLocked: false,
+      opacity: 1,
+      meta: {},
+      props: { ...defaultStoryCardProps(), title: 'Fixture card' },
+    }),
+  )
+  const finished = await api(port, `/api/boards/${boardId}/finish`, {
+    method: 'POST',
+    body: {},
+    cookie: creator.cookie,
+  })
+  if (finished.status !== 201) throw new Error(`finishing the fixture board failed: ${finished.status}`)
+  const f = {
+    boardId,
+    cardId,
+    versionId: finished.body.versionId,
+    inviteId: invite.body.id,
+    targetId: target.id,
+    openInvites: 0,
+  }
   f.openInvites = (await ownerView.invites(f)).length
   return f
 }
@@ -101,6 +144,65 @@ interface HttpRoute {
 }
 
 const httpRoutes: HttpRoute[] = [
+  {
+    method: 'GET',
+    path: (f) => `/api/boards/${f.boardId}/backlog`,
+    capability: 'board:read',
+    success: 200,
+    checkBody: (body, f) => {
+      expect(body).toMatchObject({ boardId: f.boardId, versionId: null })
+      expect(body.items.map((item: { id: string }) => item.id)).toEqual([f.cardId])
+    },
+  },
+  {
+    method: 'GET',
+    path: (f) => `/api/boards/${f.boardId}/backlog.csv`,
+    capability: 'board:read',
+    success: 200,
+  },
+  {
+    method: 'GET',
+    path: (f) => `/api/boards/${f.boardId}/backlog.md`,
+    capability: 'board:read',
+    success: 200,
+  },
+  {
+    method: 'GET',
+    path: (f) => `/api/boards/${f.boardId}/versions`,
+    capability: 'board:read',
+    success: 200,
+    checkBody: (body, f) => expect(body.versions.map((v: { id: string }) => v.id)).toEqual([f.versionId]),
+  },
+  {
+    method: 'GET',
+    path: (f) => `/api/boards/${f.boardId}/versions/${f.versionId}/backlog`,
+    capability: 'board:read',
+    success: 200,
+    checkBody: (body, f) => expect(body).toMatchObject({ boardId: f.boardId, versionId: f.versionId }),
+  },
+  {
+    method: 'POST',
+    path: (f) => `/api/boards/${f.boardId}/finish`,
+    body: { name: 'After the workshop' },
+    capability: 'board:finish',
+    success: 201,
+    checkBody: (body, f) =>
+      expect(body.backlog).toMatchObject({ boardId: f.boardId, versionId: body.versionId }),
+    tookEffect: async (f) =>
+      (await api(port, `/api/boards/${f.boardId}/versions`, { cookie: creator.cookie })).body.versions
+        .length === 2,
+  },
+  {
+    method: 'PUT',
+    path: (f) => `/api/boards/${f.boardId}/votes/${f.cardId}`,
+    body: { dots: 2 },
+    capability: 'board:vote',
+    success: 200,
+    checkBody: (body, f) => expect(body).toEqual({ cardId: f.cardId, dots: 2, left: 3 }),
+    tookEffect: async (f) =>
+      (await api(port, `/api/boards/${f.boardId}/backlog`, { cookie: creator.cookie })).body.items[0]
+        .votes === 2,
+  },
   {
     method: 'GET',
     path: (f) => `/api/boards/${f.boardId}`,
@@ -224,6 +326,8 @@ describe('every board route for every caller follows the capability table', () =
   for (const route of httpRoutes) {
     const template = route.path({
       boardId: ':id',
+      cardId: ':cardId',
+      versionId: ':versionId',
       inviteId: ':inviteId',
       targetId: ':userId',
       openInvites: 0,

@@ -6,8 +6,10 @@ import {
   type Role,
   UpdateBoardBody,
   UpdateMemberBody,
+  VoteBody,
 } from '@refinery/shared'
 import { type Context, Hono } from 'hono'
+import type * as Y from 'yjs'
 import { writeSessionCookie } from '../auth/cookies'
 import { requireUser } from '../auth/middleware'
 import type { SessionStore, User } from '../auth/sessions'
@@ -17,6 +19,8 @@ import { apiError } from '../http/errors'
 import { jsonBody } from '../http/validate'
 import { boardAccess } from './access'
 import { type Board, type BoardStore, type Invite, LastOwnerError } from './boardStore'
+import { applyTemplate } from './templates'
+import { dotsOf, setDots } from './votes'
 
 /** What the live side must hear about, so sockets follow membership within a second. */
 export interface AccessEvents {
@@ -24,8 +28,15 @@ export interface AccessEvents {
   boardDeleted(boardId: string): void
 }
 
+/** The live documents, for the routes that read or write a board's content. */
+export interface BoardDocuments {
+  read<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T>
+  change<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T>
+}
+
 export interface BoardDeps {
   boards: BoardStore
+  documents: BoardDocuments
   users: UserStore
   sessions: SessionStore
   events: AccessEvents
@@ -41,16 +52,14 @@ const inviteJson = (invite: Invite) => ({
   createdAt: new Date(invite.createdAt).toISOString(),
 })
 
-export function boardRoutes({ boards, events, publicUrl }: BoardDeps) {
+export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps) {
   const access = (capability: Parameters<typeof boardAccess>[1]) => boardAccess(boards, capability)
 
   return new Hono<AppEnv>()
     .post('/', requireUser, jsonBody(CreateBoardBody), async (c) => {
       const { title, template } = c.req.valid('json')
-      if (template !== 'blank') {
-        return apiError(c, 400, 'template_unavailable', `The "${template}" template is not available yet`)
-      }
       const board = await boards.create((c.var.user as User).id, title)
+      if (template !== 'blank') await documents.change(board.id, (doc) => applyTemplate(doc, template))
       return c.json(boardJson(board, 'owner'), 201)
     })
     .get('/', requireUser, async (c) => c.json({ boards: await boards.listFor((c.var.user as User).id) }))
@@ -92,6 +101,36 @@ export function boardRoutes({ boards, events, publicUrl }: BoardDeps) {
         expiresInHours * 3_600_000,
       )
       return c.json({ token, url: `${publicUrl}/join/${token}`, ...inviteJson(invite) }, 201)
+    })
+    .get('/:id/votes', access('board:read'), async (c) => {
+      const board = await boards.get(c.var.board.id)
+      const mine = await documents.read(c.var.board.id, (doc) => dotsOf(doc, (c.var.user as User).id))
+      const used = [...mine.values()].reduce((sum, dots) => sum + dots, 0)
+      return c.json({
+        budget: board?.voteBudget ?? 0,
+        left: Math.max(0, (board?.voteBudget ?? 0) - used),
+        mine: Object.fromEntries(mine),
+      })
+    })
+    .put('/:id/votes/:cardId', access('board:vote'), jsonBody(VoteBody), async (c) => {
+      const board = await boards.get(c.var.board.id)
+      if (!board) return apiError(c, 404, 'not_found', 'No such board')
+      const cardId = c.req.param('cardId')
+      const { dots } = c.req.valid('json')
+      const outcome = await documents.change(board.id, (doc) =>
+        setDots(doc, cardId, (c.var.user as User).id, dots, board.voteBudget),
+      )
+      if (outcome.kind === 'no-such-card')
+        return apiError(c, 404, 'card_not_found', 'No such card on this board')
+      if (outcome.kind === 'over-budget') {
+        return apiError(
+          c,
+          409,
+          'over_budget',
+          `That would pass your ${board.voteBudget} dots; you have ${outcome.left} left`,
+        )
+      }
+      return c.json({ cardId, dots: outcome.dots, left: outcome.left })
     })
     .get('/:id/invites', access('members:manage'), async (c) =>
       c.json({ invites: (await boards.openInvites(c.var.board.id)).map(inviteJson) }),

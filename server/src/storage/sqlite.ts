@@ -21,6 +21,16 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX document_updates_board ON document_updates (board_id, seq);`,
   ACCOUNTS_AND_BOARDS,
+  `CREATE TABLE board_versions (
+     id TEXT PRIMARY KEY,
+     board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     state BLOB NOT NULL,
+     backlog TEXT NOT NULL,
+     created_by TEXT REFERENCES users (id) ON DELETE SET NULL,
+     created_at BIGINT NOT NULL
+   );
+   CREATE INDEX board_versions_board ON board_versions (board_id, created_at);`,
 ]
 
 function migrate(db: Database.Database): void {

@@ -125,6 +125,12 @@ export class Room {
     return { update, senders, count: updates.length }
   }
 
+  /** Queues an update the server made itself (votes, templates); it goes to every client. */
+  queueServerUpdate(update: Uint8Array): void {
+    this.pendingUpdates.push(update)
+    this.unstored++
+  }
+
   /** Puts a batch whose storage failed back in front of what arrived since. */
   requeue(update: Uint8Array, senders: Set<Connection>): void {
     this.pendingUpdates.unshift(update)

@@ -1,6 +1,7 @@
 import { CloseCode, can, type Role } from '@refinery/shared'
 import type { WebSocket } from 'ws'
 import * as awarenessProtocol from 'y-protocols/awareness'
+import type * as Y from 'yjs'
 import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
@@ -8,6 +9,9 @@ import { Connection, type Participant } from './connection'
 import { decodeClientMessage, encodeAwareness, MalformedMessageError } from './messages'
 import { Room } from './room'
 import { touchesVotes } from './votesGuard'
+
+/** The transaction origin of the server's own changes to a document. */
+const SERVER_ORIGIN = Symbol('refinery-server')
 
 export interface SyncServerOptions {
   store: DocumentStore
@@ -103,6 +107,49 @@ export class SyncServer {
       () => connection.close(CloseCode.StorageFailed, 'the board could not be loaded'),
     )
     return connection
+  }
+
+  /**
+   * Reads a board's document, loading it if no one has it open. The document must not be kept: it
+   * belongs to the room, which unloads once idle.
+   */
+  async read<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T> {
+    const { room, ready } = this.openRoom(boardId)
+    await ready
+    const result = read(room.doc)
+    this.unloadWhenIdle(room)
+    return result
+  }
+
+  /**
+   * Changes a board's document on the server's behalf (votes, templates) in one transaction, and
+   * resolves once the change is stored and on its way to every client: the same pipeline as a
+   * client's update.
+   */
+  async change<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T> {
+    const { room, ready } = this.openRoom(boardId)
+    await ready
+    let update: Uint8Array | null = null
+    const capture = (bytes: Uint8Array) => {
+      update = bytes
+    }
+    room.doc.on('update', capture)
+    let result: T
+    try {
+      result = room.doc.transact(() => change(room.doc), SERVER_ORIGIN)
+    } finally {
+      room.doc.off('update', capture)
+    }
+    if (update) {
+      room.queueServerUpdate(update)
+      this.dirty.add(room)
+      this.scheduleFlush()
+      // The flush was queued before this callback, so the pipeline it joins includes it.
+      await new Promise((resolve) => setImmediate(resolve))
+      await this.pipeline
+    }
+    this.unloadWhenIdle(room)
+    return result
   }
 
   /**
@@ -248,7 +295,11 @@ export class SyncServer {
       this.dirty.add(room)
       this.scheduleFlush()
     }
-    if (room.connections.size > 0 || this.closing) return
+    this.unloadWhenIdle(room)
+  }
+
+  private unloadWhenIdle(room: Room): void {
+    if (room.connections.size > 0 || room.idleTimer || this.closing) return
     room.idleTimer = setTimeout(() => {
       room.idleTimer = null
       this.pipeline = this.pipeline.then(() => this.unload(room))

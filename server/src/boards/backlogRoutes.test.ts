@@ -1,0 +1,277 @@
+import {
+  type DocumentRecord,
+  defaultJourneyStepProps,
+  defaultReleaseSliceProps,
+  defaultStoryCardProps,
+  getRecords,
+  JOURNEY_STEP,
+  putRecord,
+  RELEASE_SLICE,
+  STORY_CARD,
+} from '@refinery/shared'
+import { parse } from 'csv-parse/sync'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  addMember,
+  api,
+  connectClient,
+  createBoard,
+  signUp,
+  startTestServer,
+  type TestClient,
+  waitFor,
+  waitForSync,
+} from '../../test/helpers'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+function shape(
+  id: string,
+  type: string,
+  x: number,
+  y: number,
+  props: Record<string, unknown>,
+): DocumentRecord {
+  return {
+    id,
+    typeName: 'shape',
+    type,
+    x,
+    y,
+    rotation: 0,
+    index: 'a1',
+    parentId: 'page:page',
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props,
+  }
+}
+const step = (id: string, x: number, title: string) =>
+  shape(id, JOURNEY_STEP, x, 0, { ...defaultJourneyStepProps(), title })
+const slice = (id: string, y: number, name: string) =>
+  shape(id, RELEASE_SLICE, -20, y, { ...defaultReleaseSliceProps(), w: 700, name })
+const card = (id: string, x: number, y: number, props: Record<string, unknown>) =>
+  shape(id, STORY_CARD, x, y, { ...defaultStoryCardProps(), ...props })
+
+/** Two steps, two slices, four cards, placed by the owner over a real socket. */
+async function smallMap() {
+  const running = await startTestServer()
+  cleanups.push(() => running.close())
+  const owner = await signUp(running.port, 'Olivia')
+  const boardId = await createBoard(running.port, owner.cookie, 'Checkout, revisited')
+  const client: TestClient = connectClient(running.port, boardId, { cookie: owner.cookie })
+  cleanups.push(() => client.destroy())
+  await waitForSync(client)
+  const records = getRecords(client.doc)
+  client.doc.transact(() => {
+    for (const record of [
+      step('shape:s1', 0, 'Browse'),
+      step('shape:s2', 300, 'Pay'),
+      slice('shape:mvp', 150, 'MVP'),
+      slice('shape:r2', 600, 'Release 2'),
+      // Under "Pay" in the MVP, a should; under "Browse" in the MVP, a must: the must ranks first.
+      card('shape:pay-card', 300, 200, {
+        title: 'Pay by card',
+        moscow: 'should',
+        estimate: 5,
+        labels: ['payments'],
+      }),
+      card('shape:search', 0, 200, {
+        title: 'Search, with "filters"',
+        asA: 'shopper',
+        iWant: 'to search',
+        soThat: 'I find things',
+        moscow: 'must',
+        acceptance: ['finds by name', 'finds by tag'],
+        labels: ['search', 'ux'],
+      }),
+      card('shape:wishlist', 0, 650, { title: 'Wishlist', moscow: 'could' }),
+      card('shape:invoice', 300, 650, { title: 'Invoice PDF', moscow: 'could' }),
+    ]) {
+      putRecord(records, record)
+    }
+  })
+  await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').size === 8)
+  const get = (path: string, cookie = owner.cookie) =>
+    api(running.port, `/api/boards/${boardId}${path}`, { cookie })
+  return { running, owner, boardId, client, get }
+}
+
+describe('the backlog of a board', () => {
+  it('ranks by slice, then MoSCoW, then votes, and links back to each card', async () => {
+    const { running, owner, boardId, get } = await smallMap()
+    // Votes break the tie between the two "could" cards of Release 2.
+    await api(running.port, `/api/boards/${boardId}/votes/shape:invoice`, {
+      method: 'PUT',
+      body: { dots: 2 },
+      cookie: owner.cookie,
+    })
+
+    const backlog = (await get('/backlog')).body
+    expect(backlog.items.map((item: { id: string }) => item.id)).toEqual([
+      'shape:search',
+      'shape:pay-card',
+      'shape:invoice',
+      'shape:wishlist',
+    ])
+    expect(backlog.items[0]).toMatchObject({
+      rank: 1,
+      title: 'Search, with "filters"',
+      story: 'As a shopper, I want to search, so that I find things',
+      acceptance: ['finds by name', 'finds by tag'],
+      moscow: 'must',
+      epic: 'Browse',
+      release: 'MVP',
+      url: `http://localhost:${running.port}/b/${boardId}?card=shape%3Asearch`,
+    })
+    expect(backlog.items[2]).toMatchObject({
+      id: 'shape:invoice',
+      votes: 2,
+      epic: 'Pay',
+      release: 'Release 2',
+    })
+  })
+
+  it('exports a Jira CSV whose rows match the ranking', async () => {
+    const { get } = await smallMap()
+    const response = await get('/backlog.csv')
+    expect(response.status).toBe(200)
+    const rows: string[][] = parse(response.body, { relaxColumnCount: false })
+    const [header, ...body] = rows
+    expect(header).toEqual([
+      'Issue ID',
+      'Issue Type',
+      'Summary',
+      'Description',
+      'Priority',
+      'Story Points',
+      'Labels',
+      'Labels',
+      'Parent',
+      'Fix Version',
+    ])
+    const epics = body.filter((row) => row[1] === 'Epic')
+    const stories = body.filter((row) => row[1] === 'Story')
+    expect(body.indexOf(epics[epics.length - 1] as string[])).toBeLessThan(
+      body.indexOf(stories[0] as string[]),
+    )
+    expect(epics.map((row) => row[2])).toEqual(['Browse', 'Pay'])
+    expect(stories.map((row) => row[2])).toEqual([
+      'Search, with "filters"',
+      'Pay by card',
+      'Wishlist',
+      'Invoice PDF',
+    ])
+    const epicId = Object.fromEntries(epics.map((row) => [row[2], row[0]]))
+    const search = stories[0] as string[]
+    expect(search.slice(4)).toEqual(['Highest', '', 'search', 'ux', epicId.Browse, 'MVP'])
+    expect((stories[1] as string[]).slice(4)).toEqual(['High', '5', 'payments', '', epicId.Pay, 'MVP'])
+  })
+
+  it('exports Markdown with a heading per release and the cards in rank order', async () => {
+    const { get } = await smallMap()
+    const markdown: string = (await get('/backlog.md')).body
+    const lines = markdown.split('\n')
+    const headings = lines.filter((line) => line.startsWith('## '))
+    expect(headings).toEqual(['## MVP', '## Release 2'])
+    const items = lines.filter((line) => line.startsWith('- '))
+    expect(items[0]).toContain('Search')
+    expect(items[1]).toContain('Pay by card')
+  })
+
+  it('skips a card with invalid props with a warning, never a 500', async () => {
+    const { client, running, boardId, get } = await smallMap()
+    client.doc.transact(() =>
+      putRecord(getRecords(client.doc), card('shape:broken', 0, 200, { estimate: 'a lot', moscow: 'maybe' })),
+    )
+    await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('shape:broken') === true)
+    const response = await get('/backlog')
+    expect(response.status).toBe(200)
+    expect(response.body.items).toHaveLength(4)
+    expect(response.body.warnings).toEqual([expect.objectContaining({ shapeId: 'shape:broken' })])
+  })
+})
+
+describe('finishing a board', () => {
+  it('freezes a version whose backlog never changes afterwards', async () => {
+    const { client, running, owner, boardId, get } = await smallMap()
+    const finished = await api(running.port, `/api/boards/${boardId}/finish`, {
+      method: 'POST',
+      body: { name: 'Workshop 1' },
+      cookie: owner.cookie,
+    })
+    expect(finished.status).toBe(201)
+    const { versionId, backlog } = finished.body
+    expect(backlog.versionId).toBe(versionId)
+
+    // After the workshop, the wishlist moves into the MVP.
+    const records = getRecords(client.doc)
+    client.doc.transact(() => (records.get('shape:wishlist') as import('yjs').Map<unknown>).set('y', 200))
+    await waitFor(async () => (await get('/backlog')).body.items[2].id === 'shape:wishlist', {
+      message: 'the live backlog to follow the move',
+    })
+
+    const frozen = await get(`/versions/${versionId}/backlog`)
+    expect(frozen.body).toEqual(backlog)
+    const versions = (await get('/versions')).body.versions
+    expect(versions).toEqual([expect.objectContaining({ id: versionId, name: 'Workshop 1', items: 4 })])
+    expect((await get(`/versions/nope/backlog`)).status).toBe(404)
+  })
+
+  it('names versions when no name is given', async () => {
+    const { running, owner, boardId } = await smallMap()
+    const finish = () =>
+      api(running.port, `/api/boards/${boardId}/finish`, { method: 'POST', body: {}, cookie: owner.cookie })
+    expect((await finish()).body.name).toBe('Version 1')
+    expect((await finish()).body.name).toBe('Version 2')
+  })
+
+  it('a voter reads the backlog but may not finish', async () => {
+    const { running, owner, boardId } = await smallMap()
+    const voter = await signUp(running.port, 'Vic')
+    await addMember(running.port, owner.cookie, boardId, voter.cookie, 'voter')
+    expect((await api(running.port, `/api/boards/${boardId}/backlog`, { cookie: voter.cookie })).status).toBe(
+      200,
+    )
+    const refused = await api(running.port, `/api/boards/${boardId}/finish`, {
+      method: 'POST',
+      body: {},
+      cookie: voter.cookie,
+    })
+    expect(refused.status).toBe(403)
+  })
+})
+
+describe('the story-map template', () => {
+  it('starts a board with journey steps and the slices MVP, Release 2 and Later, as valid records', async () => {
+    const running = await startTestServer()
+    cleanups.push(() => running.close())
+    const owner = await signUp(running.port)
+    const created = await api(running.port, '/api/boards', {
+      method: 'POST',
+      body: { title: 'Mapped', template: 'story-map' },
+      cookie: owner.cookie,
+    })
+    expect(created.status).toBe(201)
+    const backlog = (
+      await api(running.port, `/api/boards/${created.body.id}/backlog`, { cookie: owner.cookie })
+    ).body
+    expect(backlog.releases.map((release: { name: string }) => release.name)).toEqual([
+      'MVP',
+      'Release 2',
+      'Later',
+    ])
+    expect(backlog.epics.length).toBeGreaterThanOrEqual(3)
+    expect(backlog.warnings).toEqual([])
+
+    const client = connectClient(running.port, created.body.id, { cookie: owner.cookie })
+    cleanups.push(() => client.destroy())
+    await waitFor(() => getRecords(client.doc).has('page:page'), {
+      message: 'the template to reach a client',
+    })
+  })
+})

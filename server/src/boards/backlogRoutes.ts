@@ -1,0 +1,105 @@
+import { type Backlog, backlogFromDoc, FinishBody, toBacklogMarkdown, toJiraCsv } from '@refinery/shared'
+import { type Context, Hono } from 'hono'
+import * as Y from 'yjs'
+import type { User } from '../auth/sessions'
+import type { AppEnv } from '../http/env'
+import { apiError } from '../http/errors'
+import { jsonBody } from '../http/validate'
+import { boardAccess } from './access'
+import type { BoardStore } from './boardStore'
+import type { BoardDocuments } from './routes'
+import { newVersionId, type VersionStore } from './versionStore'
+
+export interface BacklogDeps {
+  boards: BoardStore
+  versions: VersionStore
+  documents: BoardDocuments
+  publicUrl: string
+}
+
+/** A file name made of the board's title, safe in a Content-Disposition header. */
+function fileName(title: string, extension: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .replace(/\s+/g, '-')
+    .toLowerCase()
+  return `${slug || 'backlog'}-backlog.${extension}`
+}
+
+/** The backlog as JSON, Jira CSV or Markdown, the format chosen by the route's extension. */
+function send(c: Context<AppEnv>, backlog: Backlog, title: string, format: 'json' | 'csv' | 'md') {
+  if (format === 'json') return c.json(backlog)
+  const attachment = `attachment; filename="${fileName(title, format)}"`
+  if (format === 'csv') {
+    return c.body(toJiraCsv(backlog), 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': attachment,
+    })
+  }
+  return c.body(toBacklogMarkdown(backlog, { title }), 200, {
+    'Content-Type': 'text/markdown; charset=utf-8',
+    'Content-Disposition': attachment,
+  })
+}
+
+const FORMATS = { backlog: 'json', 'backlog.csv': 'csv', 'backlog.md': 'md' } as const
+
+/** From board to backlog: the live backlog, finishing a version, and finished versions' backlogs. */
+export function backlogRoutes({ boards, versions, documents, publicUrl }: BacklogDeps) {
+  const cardUrl = (boardId: string) => (cardId: string) =>
+    `${publicUrl}/b/${encodeURIComponent(boardId)}?card=${encodeURIComponent(cardId)}`
+
+  const app = new Hono<AppEnv>()
+  for (const [path, format] of Object.entries(FORMATS)) {
+    app.get(`/:id/${path}`, boardAccess(boards, 'board:read'), async (c) => {
+      const board = await boards.get(c.var.board.id)
+      if (!board) return apiError(c, 404, 'not_found', 'No such board')
+      const backlog = await documents.read(board.id, (doc) =>
+        backlogFromDoc(doc, {
+          boardId: board.id,
+          versionId: null,
+          generatedAt: new Date().toISOString(),
+          cardUrl: cardUrl(board.id),
+        }),
+      )
+      return send(c, backlog, board.title, format)
+    })
+    app.get(`/:id/versions/:versionId/${path}`, boardAccess(boards, 'board:read'), async (c) => {
+      const board = await boards.get(c.var.board.id)
+      const backlog = await versions.backlog(c.var.board.id, c.req.param('versionId'))
+      if (!board || !backlog) return apiError(c, 404, 'not_found', 'No such version of this board')
+      return send(c, backlog, board.title, format)
+    })
+  }
+
+  return app
+    .get('/:id/versions', boardAccess(boards, 'board:read'), async (c) =>
+      c.json({ versions: await versions.list(c.var.board.id) }),
+    )
+    .post('/:id/finish', boardAccess(boards, 'board:finish'), jsonBody(FinishBody), async (c) => {
+      const boardId = c.var.board.id
+      const name = c.req.valid('json').name ?? `Version ${(await versions.count(boardId)) + 1}`
+      const versionId = newVersionId()
+      // The state and its backlog are taken in one synchronous read: exactly the same document.
+      const { state, backlog } = await documents.read(boardId, (doc) => ({
+        state: Y.encodeStateAsUpdate(doc),
+        backlog: backlogFromDoc(doc, {
+          boardId,
+          versionId,
+          generatedAt: new Date().toISOString(),
+          cardUrl: cardUrl(boardId),
+        }),
+      }))
+      await versions.save({
+        id: versionId,
+        boardId,
+        name,
+        state,
+        backlog,
+        createdBy: (c.var.user as User).id,
+      })
+      return c.json({ versionId, name, backlog }, 201)
+    })
+}

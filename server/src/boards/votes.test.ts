@@ -1,0 +1,133 @@
+import { getRecords, putRecord, VOTES_KEY } from '@refinery/shared'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  addMember,
+  api,
+  connectClient,
+  createBoard,
+  signUp,
+  startTestServer,
+  type TestClient,
+  waitFor,
+  waitForSync,
+} from '../../test/helpers'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+const card = (id: string) => ({
+  id,
+  typeName: 'shape',
+  type: 'story-card',
+  x: 0,
+  y: 0,
+  rotation: 0,
+  parentId: 'page:page',
+  index: 'a1',
+  isLocked: false,
+  opacity: 1,
+  meta: {},
+  props: {
+    w: 240,
+    h: 150,
+    title: id,
+    asA: '',
+    iWant: '',
+    soThat: '',
+    acceptance: [],
+    estimate: null,
+    moscow: null,
+    labels: [],
+  },
+})
+
+/** A board with three story cards placed by its owner over a real socket, and a voter. */
+async function votingBoard() {
+  const running = await startTestServer()
+  cleanups.push(() => running.close())
+  const owner = await signUp(running.port, 'Olivia')
+  const boardId = await createBoard(running.port, owner.cookie)
+  const voter = await signUp(running.port, 'Vic')
+  await addMember(running.port, owner.cookie, boardId, voter.cookie, 'voter')
+  const ownerClient: TestClient = connectClient(running.port, boardId, { cookie: owner.cookie })
+  cleanups.push(() => ownerClient.destroy())
+  await waitForSync(ownerClient)
+  ownerClient.doc.transact(() => {
+    for (const id of ['shape:a', 'shape:b', 'shape:c']) putRecord(getRecords(ownerClient.doc), card(id))
+  })
+  await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').size === 3)
+  const vote = (cardId: string, dots: number, cookie = voter.cookie) =>
+    api(running.port, `/api/boards/${boardId}/votes/${cardId}`, { method: 'PUT', body: { dots }, cookie })
+  return { running, owner, voter, boardId, ownerClient, vote }
+}
+
+describe('dot voting', () => {
+  it('a vote is written by the server and reaches every client', async () => {
+    const { voter, ownerClient, vote } = await votingBoard()
+    const cast = await vote('shape:a', 3)
+    expect(cast.status).toBe(200)
+    expect(cast.body).toEqual({ cardId: 'shape:a', dots: 3, left: 2 })
+    await waitFor(() => ownerClient.doc.getMap(VOTES_KEY).get(`shape:a|${voter.id}`) === 3, {
+      message: 'the vote to reach the owner’s client',
+    })
+  })
+
+  it('keeps each person within the board’s budget (409 past it), and 0 takes dots back', async () => {
+    const { running, owner, boardId, vote } = await votingBoard()
+    expect((await vote('shape:a', 3)).status).toBe(200)
+    const over = await vote('shape:b', 3)
+    expect(over.status).toBe(409)
+    expect(over.body.error.code).toBe('over_budget')
+    expect((await vote('shape:b', 2)).body.left).toBe(0)
+    expect((await vote('shape:a', 0)).body).toEqual({ cardId: 'shape:a', dots: 0, left: 3 })
+    // Changing dots on a card counts only the difference.
+    expect((await vote('shape:b', 5)).body.left).toBe(0)
+
+    const raised = await api(running.port, `/api/boards/${boardId}`, {
+      method: 'PATCH',
+      body: { voteBudget: 8 },
+      cookie: owner.cookie,
+    })
+    expect(raised.body.voteBudget).toBe(8)
+    expect((await vote('shape:c', 3)).body.left).toBe(0)
+  })
+
+  it('concurrent requests of one person cannot pass the budget together', async () => {
+    const { vote, running, boardId, voter } = await votingBoard()
+    const results = await Promise.all(['shape:a', 'shape:b', 'shape:c'].map((id) => vote(id, 2)))
+    expect(results.filter((r) => r.status === 200)).toHaveLength(2)
+    expect(results.filter((r) => r.status === 409)).toHaveLength(1)
+    const mine = await api(running.port, `/api/boards/${boardId}/votes`, { cookie: voter.cookie })
+    expect(mine.body).toMatchObject({ budget: 5, left: 1 })
+  })
+
+  it('404 for a card not on the board, or a shape that is not a story card', async () => {
+    const { vote, ownerClient, running, boardId } = await votingBoard()
+    expect((await vote('shape:nope', 1)).status).toBe(404)
+    ownerClient.doc.transact(() =>
+      putRecord(getRecords(ownerClient.doc), { ...card('shape:geo'), type: 'geo' }),
+    )
+    await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('shape:geo') === true)
+    expect((await vote('shape:geo', 1)).status).toBe(404)
+  })
+
+  it('a viewer may not vote (403); a malformed vote is a 400', async () => {
+    const { running, owner, boardId, vote } = await votingBoard()
+    const viewer = await signUp(running.port, 'Vera')
+    await addMember(running.port, owner.cookie, boardId, viewer.cookie, 'viewer')
+    expect((await vote('shape:a', 1, viewer.cookie)).status).toBe(403)
+    expect((await vote('shape:a', -1)).status).toBe(400)
+    expect((await vote('shape:a', 1.5)).status).toBe(400)
+  })
+
+  it('votes survive a restart, and a board with votes loads with them', async () => {
+    const { running, voter, boardId, vote } = await votingBoard()
+    await vote('shape:a', 2)
+    const stored = await running.store.loadDocument(boardId)
+    expect(stored.updates.length).toBeGreaterThan(0)
+    const total = await running.sync.read(boardId, (doc) => doc.getMap(VOTES_KEY).get(`shape:a|${voter.id}`))
+    expect(total).toBe(2)
+  })
+})

@@ -1,0 +1,352 @@
+import type * as Y from 'yjs'
+import { z } from 'zod'
+import { type DocumentRecord, readRecords, VOTES_KEY } from '../records'
+import {
+  JOURNEY_STEP,
+  type JourneyStepProps,
+  journeyStepPropsSchema,
+  type Moscow,
+  RELEASE_SLICE,
+  type ReleaseSliceProps,
+  releaseSlicePropsSchema,
+  STORY_CARD,
+  type StoryCardProps,
+  storyCardPropsSchema,
+} from './shapes'
+
+/** One story of the backlog (CONTRACT section 6), plus the ids of its step and slice. */
+export interface BacklogItem {
+  rank: number
+  id: string
+  title: string
+  story: string
+  acceptance: string[]
+  estimate: number | null
+  moscow: Moscow | null
+  votes: number
+  labels: string[]
+  /** The journey step's title, or null for a card under no step. */
+  epic: string | null
+  /** The release slice's name, or null for a card under no slice. */
+  release: string | null
+  url: string
+  /** The journey step's shape id: two steps may share a title and still be two epics. */
+  epicId: string | null
+  releaseId: string | null
+}
+
+/** A journey step, as an epic of the backlog. */
+export interface BacklogEpic {
+  id: string
+  title: string
+}
+
+/** A release slice, as a release of the backlog. */
+export interface BacklogRelease {
+  id: string
+  name: string
+}
+
+/** A story-map shape left out of the backlog because its record is malformed. */
+export interface BacklogWarning {
+  shapeId: string
+  message: string
+}
+
+export interface Backlog {
+  boardId: string
+  versionId: string | null
+  generatedAt: string
+  /** Every journey step in step order, with or without cards, so exports need nothing but the backlog. */
+  epics: BacklogEpic[]
+  /** Every release slice in slice order. */
+  releases: BacklogRelease[]
+  items: BacklogItem[]
+  warnings: BacklogWarning[]
+}
+
+/** Dot votes: `cardId|userId` → dots, as held by the document's `votes` map. */
+export type Votes = ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>
+
+export interface BacklogOptions {
+  boardId: string
+  versionId: string | null
+  /** ISO time stamped on the backlog; passed in so the same document always gives the same backlog. */
+  generatedAt: string
+  /** The link that opens the board on a card. */
+  cardUrl: (cardId: string) => string
+}
+
+export interface BacklogInput extends BacklogOptions {
+  records: readonly DocumentRecord[]
+  votes: Votes
+}
+
+interface Box {
+  id: string
+  left: number
+  top: number
+  right: number
+  bottom: number
+}
+
+interface Placed<Props> extends Box {
+  props: Props
+}
+
+interface PlacedCard extends Placed<StoryCardProps> {
+  stepIndex: number
+  sliceIndex: number
+  anchorY: number
+  votes: number
+  row: number
+}
+
+/** What the backlog reads of a story-map shape; `x`, `y` are checked too, as they place it. */
+function placedShapeSchema<Props extends { w: number; h: number }>(props: z.ZodType<Props>) {
+  return z.object({ x: z.number(), y: z.number(), props })
+}
+
+const placedStep = placedShapeSchema(journeyStepPropsSchema)
+const placedSlice = placedShapeSchema(releaseSlicePropsSchema)
+const placedCard = placedShapeSchema(storyCardPropsSchema)
+
+const MOSCOW_ORDER: Record<Moscow | 'unset', number> = { must: 0, should: 1, could: 2, unset: 3, wont: 4 }
+
+/** Plain code-unit order: unlike `localeCompare` it is the same on every machine. */
+function compareIds(a: string, b: string): number {
+  if (a < b) return -1
+  return a > b ? 1 : 0
+}
+
+function offset(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0
+}
+
+/**
+ * Page position of every shape: its `x`, `y` plus its parent's page position. A parent that is a page
+ * or missing counts as the page origin; the shapes of a parent cycle each sit at their own `x`, `y`,
+ * which does not depend on where the walk entered the cycle.
+ */
+function pagePositions(
+  shapes: ReadonlyMap<string, DocumentRecord>,
+): (id: string) => { x: number; y: number } {
+  const resolved = new Map<string, { x: number; y: number }>()
+  return (id) => {
+    const path: string[] = []
+    const onPath = new Set<string>()
+    let base = { x: 0, y: 0 }
+    let current: unknown = id
+    while (typeof current === 'string') {
+      const known = resolved.get(current)
+      if (known) {
+        base = known
+        break
+      }
+      const shape = shapes.get(current)
+      if (!shape) break
+      if (onPath.has(current)) {
+        for (const member of path.splice(path.indexOf(current))) {
+          const own = shapes.get(member)
+          resolved.set(member, { x: offset(own?.x), y: offset(own?.y) })
+        }
+        base = resolved.get(current) ?? base
+        break
+      }
+      path.push(current)
+      onPath.add(current)
+      current = shape.parentId
+    }
+    for (const member of path.reverse()) {
+      const shape = shapes.get(member)
+      base = { x: base.x + offset(shape?.x), y: base.y + offset(shape?.y) }
+      resolved.set(member, base)
+    }
+    return resolved.get(id) ?? base
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) =>
+      issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,
+    )
+    .join('; ')
+}
+
+/**
+ * Sum of each card's dots. Values that are not positive finite numbers are ignored. Summed in key order
+ * because float addition is not associative and the total must not depend on insertion order.
+ */
+function tallyVotes(votes: Votes, cardIds: ReadonlySet<string>): Map<string, number> {
+  const entries: [string, unknown][] = votes instanceof Map ? [...votes.entries()] : Object.entries(votes)
+  entries.sort(([a], [b]) => compareIds(a, b))
+  const totals = new Map<string, number>()
+  for (const [key, dots] of entries) {
+    if (typeof dots !== 'number' || !Number.isFinite(dots) || dots <= 0) continue
+    // A key counts for every card id it starts with followed by `|`, even a card id holding a `|`.
+    for (let bar = key.indexOf('|'); bar !== -1; bar = key.indexOf('|', bar + 1)) {
+      const cardId = key.slice(0, bar)
+      if (cardIds.has(cardId)) totals.set(cardId, (totals.get(cardId) ?? 0) + dots)
+    }
+  }
+  return totals
+}
+
+/**
+ * A card's user story, "As a {asA}, I want {iWant}, so that {soThat}". Blank parts are left out rather
+ * than printed empty, so only `iWant` gives "I want …" and an empty card gives "".
+ */
+export function storyText(card: Pick<StoryCardProps, 'asA' | 'iWant' | 'soThat'>): string {
+  const parts: [string, string][] = [
+    ['As a', card.asA],
+    ['I want', card.iWant],
+    ['so that', card.soThat],
+  ]
+  const story = parts
+    .filter(([, text]) => text.trim() !== '')
+    .map(([lead, text]) => `${lead} ${text.trim()}`)
+    .join(', ')
+  return story.charAt(0).toUpperCase() + story.slice(1)
+}
+
+function trimmedLines(texts: readonly string[]): string[] {
+  return texts.map((text) => text.trim()).filter((text) => text !== '')
+}
+
+/**
+ * The backlog of a board, from its document records and dot votes alone (CONTRACT section 6):
+ *
+ * 1. Page coordinates: a shape's position is its `x`, `y` plus those of its parents (frames); rotation
+ *    is ignored. A card's anchor is the centre of its box.
+ * 2. Columns: `journey-step` shapes ordered by left edge (then id). A card belongs to the first step
+ *    whose horizontal span, edges included, holds its anchor's x; otherwise to no step (after all steps).
+ * 3. Lanes: `release-slice` shapes ordered by top edge (then id). A card belongs to the first slice
+ *    whose vertical span, edges included, holds its anchor's y; otherwise to no slice (after all slices).
+ * 4. Row: a card's place among the cards of its own step and slice, ordered by anchor y (then id).
+ * 5. Rank: sort by slice order, then MoSCoW (must, should, could, unset, wont), then total votes (most
+ *    first), then row, then step order, then id. Ranks are 1, 2, 3, …
+ *
+ * Votes: a card's total is the sum of the `cardId|userId` entries, ignoring values that are not positive
+ * finite numbers. Every page counts: the story map lives on one page, and a card moved to another
+ * page is still on the board. A story-map shape whose `x`, `y` or props are malformed is left out with
+ * a warning, never an exception. Blank titles fall back to the card's "I want" text, else
+ * "Untitled card" (steps: "Untitled step", slices: "Untitled release"); blank acceptance criteria and
+ * labels are dropped, and repeated labels kept once.
+ */
+export function toBacklog(input: BacklogInput): Backlog {
+  const warnings: BacklogWarning[] = []
+  const shapes = new Map<string, DocumentRecord>()
+  for (const record of input.records) {
+    if (record.typeName === 'shape') shapes.set(record.id, record)
+  }
+  const pagePosition = pagePositions(shapes)
+
+  function place<Props extends { w: number; h: number }>(
+    shape: DocumentRecord,
+    schema: z.ZodType<{ props: Props }>,
+    into: Placed<Props>[],
+  ): void {
+    const parsed = schema.safeParse(shape)
+    if (!parsed.success) {
+      warnings.push({ shapeId: shape.id, message: `Invalid ${shape.type}: ${describeIssues(parsed.error)}` })
+      return
+    }
+    const { props } = parsed.data
+    const { x, y } = pagePosition(shape.id)
+    into.push({ id: shape.id, props, left: x, top: y, right: x + props.w, bottom: y + props.h })
+  }
+
+  const steps: Placed<JourneyStepProps>[] = []
+  const slices: Placed<ReleaseSliceProps>[] = []
+  const cards: Placed<StoryCardProps>[] = []
+  for (const shape of shapes.values()) {
+    if (shape.type === JOURNEY_STEP) place(shape, placedStep, steps)
+    else if (shape.type === RELEASE_SLICE) place(shape, placedSlice, slices)
+    else if (shape.type === STORY_CARD) place(shape, placedCard, cards)
+  }
+  steps.sort((a, b) => a.left - b.left || compareIds(a.id, b.id))
+  slices.sort((a, b) => a.top - b.top || compareIds(a.id, b.id))
+
+  const votes = tallyVotes(input.votes, new Set(cards.map((card) => card.id)))
+  const placedCards: PlacedCard[] = cards.map((card) => {
+    const anchorX = (card.left + card.right) / 2
+    const anchorY = (card.top + card.bottom) / 2
+    const stepIndex = steps.findIndex((step) => step.left <= anchorX && anchorX <= step.right)
+    const sliceIndex = slices.findIndex((slice) => slice.top <= anchorY && anchorY <= slice.bottom)
+    return {
+      ...card,
+      stepIndex: stepIndex === -1 ? steps.length : stepIndex,
+      sliceIndex: sliceIndex === -1 ? slices.length : sliceIndex,
+      anchorY,
+      votes: votes.get(card.id) ?? 0,
+      row: 0,
+    }
+  })
+
+  placedCards.sort(
+    (a, b) =>
+      a.sliceIndex - b.sliceIndex ||
+      a.stepIndex - b.stepIndex ||
+      a.anchorY - b.anchorY ||
+      compareIds(a.id, b.id),
+  )
+  placedCards.forEach((card, i) => {
+    const previous = placedCards[i - 1]
+    const sameCell = previous?.sliceIndex === card.sliceIndex && previous.stepIndex === card.stepIndex
+    card.row = sameCell ? previous.row + 1 : 0
+  })
+
+  placedCards.sort(
+    (a, b) =>
+      a.sliceIndex - b.sliceIndex ||
+      MOSCOW_ORDER[a.props.moscow ?? 'unset'] - MOSCOW_ORDER[b.props.moscow ?? 'unset'] ||
+      b.votes - a.votes ||
+      a.row - b.row ||
+      a.stepIndex - b.stepIndex ||
+      compareIds(a.id, b.id),
+  )
+
+  const epics = steps.map((step) => ({ id: step.id, title: step.props.title.trim() || 'Untitled step' }))
+  const releases = slices.map((slice) => ({
+    id: slice.id,
+    name: slice.props.name.trim() || 'Untitled release',
+  }))
+  const items = placedCards.map((card, i): BacklogItem => {
+    const { props } = card
+    const epic = epics[card.stepIndex]
+    const release = releases[card.sliceIndex]
+    return {
+      rank: i + 1,
+      id: card.id,
+      title: props.title.trim() || props.iWant.trim() || 'Untitled card',
+      story: storyText(props),
+      acceptance: trimmedLines(props.acceptance),
+      estimate: props.estimate,
+      moscow: props.moscow,
+      votes: card.votes,
+      labels: [...new Set(trimmedLines(props.labels))],
+      epic: epic?.title ?? null,
+      release: release?.name ?? null,
+      url: input.cardUrl(card.id),
+      epicId: epic?.id ?? null,
+      releaseId: release?.id ?? null,
+    }
+  })
+
+  warnings.sort((a, b) => compareIds(a.shapeId, b.shapeId))
+  return {
+    boardId: input.boardId,
+    versionId: input.versionId,
+    generatedAt: input.generatedAt,
+    epics,
+    releases,
+    items,
+    warnings,
+  }
+}
+
+/** The backlog of a live board document: its records and its `votes` map. */
+export function backlogFromDoc(doc: Y.Doc, options: BacklogOptions): Backlog {
+  return toBacklog({ ...options, records: readRecords(doc), votes: doc.getMap<unknown>(VOTES_KEY).toJSON() })
+}

@@ -1,0 +1,33 @@
+export {
+  type Backlog,
+  type BacklogEpic,
+  type BacklogInput,
+  type BacklogItem,
+  type BacklogOptions,
+  type BacklogRelease,
+  type BacklogWarning,
+  backlogFromDoc,
+  storyText,
+  toBacklog,
+  type Votes,
+} from './backlog'
+export { toJiraCsv } from './jiraCsv'
+export { type BacklogMarkdownOptions, toBacklogMarkdown } from './markdown'
+export {
+  defaultJourneyStepProps,
+  defaultReleaseSliceProps,
+  defaultStoryCardProps,
+  JOURNEY_STEP,
+  type JourneyStepProps,
+  journeyStepPropsSchema,
+  MOSCOW,
+  type Moscow,
+  RELEASE_SLICE,
+  type ReleaseSliceProps,
+  releaseSlicePropsSchema,
+  STORY_CARD,
+  type StoryCardProps,
+  type StoryMapShapeType,
+  storyCardPropsSchema,
+  storyMapPropsSchemas,
+} from './shapes'

@@ -1,0 +1,128 @@
+import { parse } from 'csv-parse/sync'
+import { describe, expect, it } from 'vitest'
+import { toJiraCsv } from './jiraCsv'
+import { backlogOf, cardAt, slice, step } from './testBoard'
+
+const HEADER_START = ['Issue ID', 'Issue Type', 'Summary', 'Description', 'Priority', 'Story Points']
+
+// Steps: two titled "Browse" (distinct epics), "Sign up" between them, and "Empty" with no cards.
+const board = [
+  step('browse-1', 0, 'Browse'),
+  step('signup', 300, 'Sign up'),
+  step('browse-2', 600, 'Browse'),
+  step('empty', 900, 'Empty'),
+  slice('mvp', 0, 'MVP, first cut'),
+  slice('later', 500, 'Later'),
+  cardAt('pay', 700, 100, {
+    title: 'Pay with "one click", fast\nand safe',
+    asA: 'buyer',
+    iWant: 'to pay',
+    acceptance: ['Card saved', 'Receipt, by mail'],
+    estimate: 5,
+    moscow: 'must',
+    labels: ['checkout', 'needs design', 'payments'],
+  }),
+  cardAt('search', 100, 100, { moscow: 'should', estimate: 2.5, labels: ['catalog'] }),
+  cardAt('join', 400, 100, { moscow: 'could' }),
+  cardAt('wishlist', 100, 200, { moscow: null }),
+  cardAt('chat', 100, 700, { moscow: 'wont' }),
+  cardAt('loose', 2000, 3000, { moscow: 'must' }),
+]
+
+function rowsOf(csv: string): Record<string, string>[] {
+  const [header, ...rows] = parse(csv, { record_delimiter: '\r\n' })
+  return rows.map((row) =>
+    Object.fromEntries(
+      (header ?? []).map((name, i) => [name === 'Labels' ? `Labels ${i}` : name, row[i] ?? 'MISSING']),
+    ),
+  )
+}
+
+describe('toJiraCsv', () => {
+  const backlog = backlogOf(board, { 'shape:search|u1': 1 })
+  const csv = toJiraCsv(backlog)
+  const rows = rowsOf(csv)
+  const epics = rows.filter((row) => row['Issue Type'] === 'Epic')
+  const stories = rows.filter((row) => row['Issue Type'] === 'Story')
+
+  it('writes the exact header, one Labels column per label of the most labelled card', () => {
+    const [header] = parse(csv, { record_delimiter: '\r\n' })
+    expect(header).toEqual([...HEADER_START, 'Labels', 'Labels', 'Labels', 'Parent', 'Fix Version'])
+    expect(csv.startsWith('Issue ID,')).toBe(true)
+    expect(csv.endsWith('\r\n')).toBe(true)
+  })
+
+  it('writes one epic per step with cards, in step order, before the stories', () => {
+    expect(epics.map((row) => row.Summary)).toEqual(['Browse', 'Sign up', 'Browse'])
+    expect(rows.slice(0, 3)).toEqual(epics)
+    for (const epic of epics) {
+      expect([epic.Priority, epic.Parent, epic['Fix Version'], epic['Story Points']]).toEqual([
+        '',
+        '',
+        '',
+        '',
+      ])
+    }
+    const ids = rows.map((row) => row['Issue ID'])
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('writes the stories in rank order, each under its epic and release', () => {
+    expect(stories.map((row) => row.Summary)).toEqual(backlog.items.map((item) => item.title))
+    const epicRowIds = epics.map((row) => row['Issue ID'])
+    const stepsWithCards = backlog.epics.filter((epic) =>
+      backlog.items.some((item) => item.epicId === epic.id),
+    )
+    backlog.items.forEach((item, i) => {
+      const story = stories[i]
+      const epicIndex = stepsWithCards.findIndex((epic) => epic.id === item.epicId)
+      expect(story?.Parent).toBe(epicIndex === -1 ? '' : epicRowIds[epicIndex])
+      expect(story?.['Fix Version']).toBe(item.release ?? '')
+    })
+    const pay = stories.find((row) => row.Summary?.startsWith('Pay'))
+    expect(pay?.Parent).toBe(epics[2]?.['Issue ID'])
+    expect(pay?.['Fix Version']).toBe('MVP, first cut')
+    const loose = stories.find((row) => row.Summary === 'loose')
+    expect([loose?.Parent, loose?.['Fix Version']]).toEqual(['', ''])
+  })
+
+  it('maps MoSCoW to priorities', () => {
+    const priorities = Object.fromEntries(stories.map((row) => [row.Summary?.split(' ')[0], row.Priority]))
+    expect(priorities).toEqual({
+      Pay: 'Highest',
+      search: 'High',
+      join: 'Medium',
+      wishlist: 'Medium',
+      chat: 'Lowest',
+      loose: 'Highest',
+    })
+  })
+
+  it('keeps a title with commas, quotes and a line break whole', () => {
+    expect(stories[0]?.Summary).toBe('Pay with "one click", fast\nand safe')
+  })
+
+  it('writes the story, then the acceptance criteria as Jira bullets, and story points', () => {
+    expect(stories[0]?.Description).toBe('As a buyer, I want to pay\n\n* Card saved\n* Receipt, by mail')
+    expect(stories[0]?.['Story Points']).toBe('5')
+    const search = stories.find((row) => row.Summary === 'search')
+    expect([search?.Description, search?.['Story Points']]).toEqual(['', '2.5'])
+  })
+
+  it('puts one label in each Labels column, spaces made underscores', () => {
+    const labels = (row: Record<string, string> | undefined) => [6, 7, 8].map((i) => row?.[`Labels ${i}`])
+    expect(labels(stories[0])).toEqual(['checkout', 'needs_design', 'payments'])
+    expect(labels(stories.find((row) => row.Summary === 'search'))).toEqual(['catalog', '', ''])
+  })
+
+  it('keeps one empty Labels column when no card has labels, and writes only the header for no cards', () => {
+    const bare = parse(toJiraCsv(backlogOf([cardAt('a', 0, 0)])), { record_delimiter: '\r\n' })
+    expect(bare).toEqual([
+      [...HEADER_START, 'Labels', 'Parent', 'Fix Version'],
+      ['1', 'Story', 'a', '', 'Medium', '', '', '', ''],
+    ])
+    expect(toJiraCsv(backlogOf([]))).toBe(
+      'Issue ID,Issue Type,Summary,Description,Priority,Story Points,Labels,Parent,Fix Version\r\n',
+    )
+  })
+})

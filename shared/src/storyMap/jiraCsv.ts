@@ -1,0 +1,71 @@
+import type { Backlog, BacklogItem } from './backlog'
+import type { Moscow } from './shapes'
+
+const PRIORITY: Record<Moscow | 'unset', string> = {
+  must: 'Highest',
+  should: 'High',
+  could: 'Medium',
+  unset: 'Medium',
+  wont: 'Lowest',
+}
+
+/** RFC 4180: a field holding a comma, quote, CR or LF is quoted, its quotes doubled. */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+}
+
+/** Jira splits a label at spaces, so a label's inner spaces become underscores to keep it whole. */
+function jiraLabels(labels: readonly string[]): string[] {
+  return [...new Set(labels.map((label) => label.replace(/\s+/g, '_')))]
+}
+
+/** The story line, a blank line, then the acceptance criteria as Jira wiki bullets. */
+function description(item: BacklogItem): string {
+  // A criterion spanning lines would end its bullet early.
+  const criteria = item.acceptance.map((line) => `* ${line.replace(/\s*[\r\n]+\s*/g, ' ')}`)
+  return [item.story, criteria.join('\n')].filter((part) => part !== '').join('\n\n')
+}
+
+/**
+ * The backlog as a CSV file for Jira's importer (CONTRACT section 7): an `Epic` row per journey step
+ * that has cards, in step order, then a `Story` row per card in rank order, its `Parent` the `Issue ID`
+ * of its epic. Issue IDs are numbers (epics first), the form every Jira importer accepts. No byte-order
+ * mark: Jira reads the file as UTF-8, and a BOM would end up in the first header's name.
+ */
+export function toJiraCsv(backlog: Backlog): string {
+  const epicIds = new Map<string, string>()
+  for (const epic of backlog.epics) {
+    if (backlog.items.some((item) => item.epicId === epic.id)) epicIds.set(epic.id, String(epicIds.size + 1))
+  }
+  const labels = backlog.items.map((item) => jiraLabels(item.labels))
+  const labelColumns = Math.max(1, ...labels.map((cardLabels) => cardLabels.length))
+
+  const header = [
+    'Issue ID',
+    'Issue Type',
+    'Summary',
+    'Description',
+    'Priority',
+    'Story Points',
+    ...Array<string>(labelColumns).fill('Labels'),
+    'Parent',
+    'Fix Version',
+  ]
+  const noLabels = Array<string>(labelColumns).fill('')
+  const epicRows = backlog.epics.flatMap((epic) => {
+    const issueId = epicIds.get(epic.id)
+    return issueId ? [[issueId, 'Epic', epic.title, '', '', '', ...noLabels, '', '']] : []
+  })
+  const storyRows = backlog.items.map((item, i) => [
+    String(epicIds.size + i + 1),
+    'Story',
+    item.title,
+    description(item),
+    PRIORITY[item.moscow ?? 'unset'],
+    item.estimate === null ? '' : String(item.estimate),
+    ...noLabels.map((empty, column) => labels[i]?.[column] ?? empty),
+    item.epicId ? (epicIds.get(item.epicId) ?? '') : '',
+    item.release ?? '',
+  ])
+  return [header, ...epicRows, ...storyRows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('')
+}
