@@ -5,6 +5,7 @@ import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { requireUser, sessionMiddleware } from './auth/middleware'
@@ -21,7 +22,9 @@ import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
 import { originCheck } from './http/origin'
 import type { Logger } from './logger'
+import type { Metrics } from './metrics'
 import type { Storage } from './storage/types'
+import type { Relay } from './sync/relay'
 import type { SyncServer } from './sync/syncServer'
 
 export interface AppDeps {
@@ -29,6 +32,8 @@ export interface AppDeps {
   logger: Logger
   store: Storage
   sync: SyncServer
+  relay?: Relay | undefined
+  metrics?: Metrics | undefined
 }
 
 /** Board ids are URL-safe and short, so one can never be a path or a SQL fragment in disguise. */
@@ -52,7 +57,7 @@ const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 }
 
-export function createApp({ config, logger, store, sync }: AppDeps) {
+export function createApp({ config, logger, store, sync, relay, metrics }: AppDeps) {
   const secureCookies = config.publicUrl.startsWith('https:')
   const users = new UserStore(store.sql)
   const sessions = new SessionStore(store.sql)
@@ -77,11 +82,29 @@ export function createApp({ config, logger, store, sync }: AppDeps) {
   // ws enforces the limit while reading the frame and closes with 1009, before buffering more.
   websocket.wss.options.maxPayload = config.maxMessageBytes
 
+  app.use('*', requestId())
+  app.use('*', async (c, next) => {
+    const started = performance.now()
+    await next()
+    // One JSON line per request, with the id the response carries in X-Request-Id.
+    if (c.req.path !== '/api/health' && c.req.path !== '/metrics') {
+      logger.info(
+        {
+          requestId: c.var.requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'request',
+      )
+    }
+  })
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) {
       return apiError(c, error.status as ContentfulStatusCode, 'bad_request', error.message || 'Bad request')
     }
-    logger.error({ err: error, path: c.req.path }, 'request failed')
+    logger.error({ err: error, path: c.req.path, requestId: c.var.requestId }, 'request failed')
     return apiError(c, 500, 'internal', 'Something went wrong on our side')
   })
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }))
@@ -100,13 +123,22 @@ export function createApp({ config, logger, store, sync }: AppDeps) {
 
   const routes = app
     .get('/api/health', async (c) => {
+      const relayStatus = relay ? relay.status() : ('off' as const)
       try {
         await store.ping()
-        return c.json({ status: 'ok' as const })
       } catch (error) {
         logger.error({ err: error }, 'health check: storage unreachable')
-        return c.json({ status: 'unavailable' as const, storage: 'unreachable' }, 503)
+        return c.json(
+          { status: 'unavailable' as const, storage: 'unreachable' as const, relay: relayStatus },
+          503,
+        )
       }
+      // A relay that is down degrades the instance (it still serves its own clients) but does not fail it.
+      return c.json({ status: 'ok' as const, storage: store.engine, relay: relayStatus })
+    })
+    .get('/metrics', async (c) => {
+      if (!metrics) return apiError(c, 404, 'not_found', 'Metrics are off')
+      return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType })
     })
     .get('/api/me', requireUser, (c) => c.json(publicUser(c.var.user as User)))
     .route('/api/auth', authRoutes({ users, sessions, secureCookies, limits }))

@@ -4,8 +4,12 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import type { Config } from './config'
 import type { Logger } from './logger'
+import { createMetrics } from './metrics'
+import { RedisRelay } from './relay/redisRelay'
+import { PostgresStore } from './storage/postgres'
 import { SqliteStore } from './storage/sqlite'
 import type { Storage } from './storage/types'
+import type { Relay } from './sync/relay'
 import { SyncServer } from './sync/syncServer'
 
 export interface RunningServer {
@@ -18,15 +22,28 @@ export interface RunningServer {
 }
 
 export async function openStore(config: Config): Promise<Storage> {
-  if (config.databaseUrl) throw new Error('DATABASE_URL (PostgreSQL) is not supported yet')
+  if (config.databaseUrl) return PostgresStore.open({ connectionString: config.databaseUrl })
   return SqliteStore.open(config.dataDir)
 }
 
-/** Starts Refinery: storage, the sync core, HTTP and WebSocket on one port. */
+async function openRelay(config: Config, logger: Logger): Promise<Relay | undefined> {
+  if (!config.redisUrl) return undefined
+  const relay = new RedisRelay(config.redisUrl, logger)
+  await relay.connect()
+  return relay
+}
+
+/** Starts Refinery: storage, the relay, the sync core, HTTP and WebSocket on one port. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const store = await openStore(config)
-  const sync = new SyncServer({ store, logger, roomIdleMs: config.roomIdleMs })
-  const { app, injectWebSocket, wss } = createApp({ config, logger, store, sync })
+  const relay = await openRelay(config, logger).catch(async (error) => {
+    await store.close()
+    throw error
+  })
+  const metrics = createMetrics()
+  const sync = new SyncServer({ store, logger, roomIdleMs: config.roomIdleMs, relay, metrics: metrics.sync })
+  metrics.watch(sync)
+  const { app, injectWebSocket, wss } = createApp({ config, logger, store, sync, relay, metrics })
 
   const server = await new Promise<Server>((resolve, reject) => {
     // Without createServer options, @hono/node-server serves plain HTTP/1.1 from node:http.
@@ -53,6 +70,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         for (const client of wss.clients) client.terminate()
         server.closeAllConnections()
         await stopped
+        await relay?.close()
         await store.close()
         logger.info('refinery stopped')
       })()

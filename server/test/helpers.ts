@@ -120,19 +120,31 @@ let people = 0
 export async function signUp(
   port: number,
   name = 'Ada',
+  origin?: string,
 ): Promise<{ cookie: string; id: string; name: string }> {
   people++
   const email = `${name.toLowerCase().replace(/\W/g, '')}.${people}.${Date.now()}@example.com`
   const response = await api(port, '/api/auth/signup', {
     method: 'POST',
     body: { email, password: 'correct horse battery', name },
+    ...(origin ? { origin } : {}),
   })
   if (response.status !== 201 || !response.setCookie) throw new Error(`sign-up failed: ${response.status}`)
   return { cookie: response.setCookie, id: response.body.id, name }
 }
 
-export async function createBoard(port: number, cookie: string, title = 'Workshop'): Promise<string> {
-  const response = await api(port, '/api/boards', { method: 'POST', body: { title }, cookie })
+export async function createBoard(
+  port: number,
+  cookie: string,
+  title = 'Workshop',
+  origin?: string,
+): Promise<string> {
+  const response = await api(port, '/api/boards', {
+    method: 'POST',
+    body: { title },
+    cookie,
+    ...(origin ? { origin } : {}),
+  })
   if (response.status !== 201) throw new Error(`creating a board failed: ${response.status}`)
   return response.body.id
 }
@@ -168,14 +180,12 @@ export interface TestClient {
 export function connectClient(
   port: number,
   boardId: string,
-  options: { cookie: string; doc?: Y.Doc },
+  options: { cookie: string; doc?: Y.Doc; origin?: string },
 ): TestClient {
   const doc = options.doc ?? new Y.Doc()
+  const origin = options.origin ?? `http://localhost:${port}`
   const provider = new WebsocketProvider(`ws://localhost:${port}/sync`, boardId, doc, {
-    WebSocketPolyfill: socketClass(
-      `http://localhost:${port}`,
-      options.cookie,
-    ) as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: socketClass(origin, options.cookie) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     maxBackoffTime: 200,
   })
@@ -237,6 +247,8 @@ export async function spawnServer(
       HOST: '127.0.0.1',
       CLIENT_DIST: '',
       LOG_LEVEL: 'info',
+      // Suites sign up many people from one address.
+      AUTH_RATE_LIMIT_PER_ADDRESS: '10000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -259,4 +271,43 @@ export async function spawnServer(
 export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+}
+
+/**
+ * The PostgreSQL the suites run against. CI sets TEST_DATABASE_URL; on a developer's machine the
+ * local server is the default. Unreachable means the suite fails, never that it is skipped.
+ */
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379'
+
+/** A fresh schema name for one suite's tables, so runs never see each other's data. */
+export function freshSchema(): string {
+  return `test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+}
+
+/** TEST_DATABASE_URL with its tables in `schema`, for a server started in another process. */
+export async function databaseUrlWithSchema(schema: string): Promise<string> {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
+  await client.connect()
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+  } finally {
+    await client.end()
+  }
+  const url = new URL(TEST_DATABASE_URL)
+  url.searchParams.set('options', `-c search_path=${schema}`)
+  return url.toString()
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
+  await client.connect()
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  } finally {
+    await client.end()
+  }
 }

@@ -571,7 +571,7 @@ describe('secure headers', () => {
   it('GET /api/health carries a CSP, nosniff and X-Frame-Options', async () => {
     const response = await rawRequest(port, '/api/health')
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ok' })
+    expect(await response.json()).toEqual({ status: 'ok', storage: 'sqlite', relay: 'off' })
     const csp = response.headers.get('content-security-policy') ?? ''
     const directives = csp.split(';').map((directive) => directive.trim())
     expect(directives).toContain("default-src 'self'")

@@ -6,6 +6,7 @@ import type { Session, User } from '../auth/sessions'
 export interface AppEnv {
   Bindings: { incoming: IncomingMessage }
   Variables: {
+    requestId: string
     user: User | null
     session: Session | null
     /** Set by `boardAccess`: the board the route is about, and the caller's role on it. */

@@ -46,3 +46,17 @@ export const ACCOUNTS_AND_BOARDS = `
   );
   CREATE INDEX invites_board ON invites (board_id);
 `
+
+/** Finished versions of boards; the state column's type is the engine's binary type. */
+export const BOARD_VERSIONS = (binary: 'BLOB' | 'BYTEA') => `
+  CREATE TABLE board_versions (
+    id TEXT PRIMARY KEY,
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    state ${binary} NOT NULL,
+    backlog TEXT NOT NULL,
+    created_by TEXT REFERENCES users (id) ON DELETE SET NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX board_versions_board ON board_versions (board_id, created_at);
+`

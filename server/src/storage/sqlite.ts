@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { foldUpdates } from './compaction'
-import { ACCOUNTS_AND_BOARDS } from './schema'
+import { ACCOUNTS_AND_BOARDS, BOARD_VERSIONS } from './schema'
 import { SqliteSql } from './sqliteSql'
-import type { BoardUpdate, DocumentStore, StoredDocument } from './types'
+import type { BoardUpdate, Storage, StoredDocument } from './types'
 
 /** Schema steps, applied in order once each; append only. */
 const MIGRATIONS: readonly string[] = [
@@ -21,16 +21,7 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX document_updates_board ON document_updates (board_id, seq);`,
   ACCOUNTS_AND_BOARDS,
-  `CREATE TABLE board_versions (
-     id TEXT PRIMARY KEY,
-     board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
-     name TEXT NOT NULL,
-     state BLOB NOT NULL,
-     backlog TEXT NOT NULL,
-     created_by TEXT REFERENCES users (id) ON DELETE SET NULL,
-     created_at BIGINT NOT NULL
-   );
-   CREATE INDEX board_versions_board ON board_versions (board_id, created_at);`,
+  BOARD_VERSIONS('BLOB'),
 ]
 
 function migrate(db: Database.Database): void {
@@ -52,7 +43,7 @@ function migrate(db: Database.Database): void {
  * The embedded default store: one SQLite file under DATA_DIR, in WAL mode. A committed append is in
  * the WAL before the sync core relays the update, so it survives `kill -9` of the server.
  */
-export class SqliteStore implements DocumentStore {
+export class SqliteStore implements Storage {
   readonly engine = 'sqlite'
   readonly db: Database.Database
   /** The relational side (accounts, boards, members) on the same connection. */

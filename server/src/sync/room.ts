@@ -6,6 +6,9 @@ import { stampIdentity } from './awarenessIdentity'
 import { Connection } from './connection'
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages'
 
+/** The transaction origin of what other instances relayed, and of catching up from storage. */
+export const RELAY_ORIGIN = Symbol('refinery-relay')
+
 /**
  * One board in memory: its document, its awareness and its sockets. The room only collects what
  * arrives in an event-loop turn; the SyncServer decides when it is stored and sent.
@@ -48,6 +51,8 @@ export class Room {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ) => {
+    // Presence relayed from another instance is that instance's to announce, not ours.
+    if (origin === RELAY_ORIGIN) return
     // Origins are a Connection, null (the server) or 'timeout' (y-protocols' own expiry).
     const connection = origin instanceof Connection ? origin : null
     if (connection) {
@@ -137,36 +142,79 @@ export class Room {
     for (const sender of senders) this.pendingSenders.add(sender)
   }
 
-  /** Called once a merged update is durably stored: relay it, and release held sync replies. */
-  stored(update: Uint8Array, senders: Set<Connection>, count: number): void {
+  /**
+   * Called once a merged update is durably stored: send it to this room's sockets and release held
+   * sync replies. Returns how many sockets it went to.
+   */
+  stored(update: Uint8Array, senders: Set<Connection>, count: number): number {
     this.unstored -= count
     this.log.updates++
     this.log.bytes += update.byteLength
     // Encoded once; the same bytes go to every peer. A lone sender already has its own update.
-    const frame = encodeUpdate(update)
     const only = senders.size === 1 ? [...senders][0] : undefined
-    for (const connection of this.connections) {
-      if (connection !== only) connection.send(frame)
-    }
+    const sent = this.broadcast(encodeUpdate(update), only)
     if (this.unstored === 0 && this.heldReplies.length > 0) {
       const replies = this.heldReplies
       this.heldReplies = []
       for (const { connection, stateVector } of replies) this.answerSyncStep1(connection, stateVector)
     }
+    return sent
   }
 
-  /** Sends the presence changes of this turn, encoded once. */
-  flushAwareness(): void {
-    if (this.pendingAwareness.size === 0) return
-    const frame = encodeAwareness(
-      awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.pendingAwareness]),
-    )
+  /** Sends one frame to every socket but `except`; returns how many it went to. */
+  private broadcast(frame: Uint8Array, except?: Connection): number {
+    let sent = 0
+    for (const connection of this.connections) {
+      if (connection !== except) {
+        connection.send(frame)
+        sent++
+      }
+    }
+    return sent
+  }
+
+  /** An update another instance stored and relayed: apply it and pass it on to our sockets. */
+  applyRelayedUpdate(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
+    this.broadcast(encodeUpdate(update))
+  }
+
+  /** Presence from another instance's clients, passed on to ours. */
+  applyRelayedAwareness(update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, RELAY_ORIGIN)
+    this.broadcast(encodeAwareness(update))
+  }
+
+  /**
+   * Applies what storage holds that this room may have missed (the relay was down) and sends our
+   * sockets whatever was new to us.
+   */
+  catchUp(stored: StoredDocument): void {
+    const missed: Uint8Array[] = []
+    const collect = (update: Uint8Array, origin: unknown) => {
+      if (origin === RELAY_ORIGIN) missed.push(update)
+    }
+    this.doc.on('update', collect)
+    try {
+      this.doc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, RELAY_ORIGIN)
+        for (const update of stored.updates) Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
+      }, RELAY_ORIGIN)
+    } finally {
+      this.doc.off('update', collect)
+    }
+    if (missed.length > 0) this.broadcast(encodeUpdate(Y.mergeUpdates(missed)))
+  }
+
+  /** Sends the presence changes of this turn, encoded once; returns the awareness update, if any. */
+  flushAwareness(): Uint8Array | null {
+    if (this.pendingAwareness.size === 0) return null
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.pendingAwareness])
     const only = this.awarenessSenders.size === 1 ? [...this.awarenessSenders][0] : undefined
     this.pendingAwareness.clear()
     this.awarenessSenders.clear()
-    for (const connection of this.connections) {
-      if (connection !== only) connection.send(frame)
-    }
+    this.broadcast(encodeAwareness(update), only ?? undefined)
+    return update
   }
 
   destroy(): void {

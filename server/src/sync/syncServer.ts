@@ -7,6 +7,7 @@ import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
 import { Connection, type Participant } from './connection'
 import { decodeClientMessage, encodeAwareness, MalformedMessageError } from './messages'
+import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
 import { touchesVotes } from './votesGuard'
 
@@ -20,6 +21,17 @@ export interface SyncServerOptions {
   roomIdleMs: number
   /** How long to wait before retrying a batch that storage refused. */
   storageRetryMs?: number
+  /** Other instances serving the same boards (Redis); none on a single instance. */
+  relay?: Relay | undefined
+  metrics?: SyncMetrics | undefined
+}
+
+/** What the core reports as it works; the metrics endpoint turns it into Prometheus figures. */
+export interface SyncMetrics {
+  updateReceived(): void
+  framesSent(count: number): void
+  stored(seconds: number): void
+  relayed(lagSeconds: number): void
 }
 
 interface LoadingRoom {
@@ -40,7 +52,11 @@ export class SyncServer {
   private pipeline: Promise<void> = Promise.resolve()
   private closing = false
 
-  constructor(private readonly options: SyncServerOptions) {}
+  constructor(private readonly options: SyncServerOptions) {
+    options.relay?.onRecovered(() => {
+      this.pipeline = this.pipeline.then(() => this.catchUpAll())
+    })
+  }
 
   get roomCount(): number {
     return this.rooms.size
@@ -157,6 +173,17 @@ export class SyncServer {
    * disconnected, a changed role takes effect on the next frame.
    */
   memberChanged(boardId: string, userId: string, role: Role | null): void {
+    this.applyMemberChange(boardId, userId, role)
+    this.options.relay?.publish(boardId, { kind: 'member', userId, role })
+  }
+
+  /** Disconnects everyone from a deleted board, on every instance. */
+  boardDeleted(boardId: string): void {
+    this.closeBoard(boardId)
+    this.options.relay?.publish(boardId, { kind: 'deleted' })
+  }
+
+  private applyMemberChange(boardId: string, userId: string, role: Role | null): void {
     const room = this.rooms.get(boardId)?.room
     if (!room) return
     for (const connection of room.connections) {
@@ -167,8 +194,7 @@ export class SyncServer {
     }
   }
 
-  /** Disconnects everyone from a deleted board. */
-  boardDeleted(boardId: string): void {
+  private closeBoard(boardId: string): void {
     const room = this.rooms.get(boardId)?.room
     if (!room) return
     for (const connection of room.connections) connection.close(CloseCode.NotFound, 'this board was deleted')
@@ -178,15 +204,25 @@ export class SyncServer {
     const existing = this.rooms.get(boardId)
     if (existing) return existing
     const room = new Room(boardId)
-    const ready = this.options.store.loadDocument(boardId).then(
-      (stored) => room.load(stored),
-      (error: unknown) => {
-        this.options.logger.error({ boardId, err: error }, 'could not load a board')
-        this.rooms.delete(boardId)
-        room.destroy()
-        throw error
-      },
-    )
+    const { relay, store } = this.options
+    // Subscribe before loading, so no update another instance stores meanwhile slips between.
+    const subscribed = relay
+      ? relay.subscribe(boardId, (message, sentAt) => this.receive(room, message, sentAt))
+      : null
+    const ready = Promise.resolve(subscribed)
+      .then(() => store.loadDocument(boardId))
+      .then(
+        (stored) => room.load(stored),
+        (error: unknown) => {
+          this.options.logger.error({ boardId, err: error }, 'could not load a board')
+          if (this.rooms.get(boardId)?.room === room) {
+            this.rooms.delete(boardId)
+            void relay?.unsubscribe(boardId)
+          }
+          room.destroy()
+          throw error
+        },
+      )
     const entry = { room, ready }
     this.rooms.set(boardId, entry)
     return entry
@@ -218,6 +254,7 @@ export class SyncServer {
             return
           }
           room.applyClientUpdate(connection, message.update)
+          this.options.metrics?.updateReceived()
           break
         case 'awareness':
           room.applyAwareness(connection, message.update)
@@ -254,15 +291,18 @@ export class SyncServer {
     const pending: { room: Room; update: Uint8Array; senders: Set<Connection>; count: number }[] = []
     for (const room of rooms) {
       // Presence is not stored: relay it at once rather than behind the write.
-      room.flushAwareness()
+      const awareness = room.flushAwareness()
+      if (awareness) this.options.relay?.publish(room.boardId, { kind: 'awareness', update: awareness })
       const taken = room.takePendingUpdate()
       if (taken) pending.push({ room, ...taken })
     }
     if (pending.length === 0) return
 
     const batch: BoardUpdate[] = pending.map(({ room, update }) => ({ boardId: room.boardId, update }))
+    const started = performance.now()
     try {
       await this.options.store.appendUpdates(batch)
+      this.options.metrics?.stored((performance.now() - started) / 1000)
     } catch (error) {
       this.options.logger.error({ err: error, boards: batch.length }, 'storing updates failed; will retry')
       for (const { room, update, senders } of pending) {
@@ -274,8 +314,45 @@ export class SyncServer {
     }
 
     for (const { room, update, senders, count } of pending) {
-      room.stored(update, senders, count)
+      this.options.metrics?.framesSent(room.stored(update, senders, count))
+      // Stored once, here; the other instances only apply and pass it on.
+      this.options.relay?.publish(room.boardId, { kind: 'update', update })
       if (needsCompaction(room.log)) await this.compact(room)
+    }
+  }
+
+  /** A message another instance published about a board that is open here. */
+  private receive(room: Room, message: RelayMessage, sentAt: number): void {
+    this.options.metrics?.relayed(Math.max(0, Date.now() - sentAt) / 1000)
+    try {
+      switch (message.kind) {
+        case 'update':
+          room.applyRelayedUpdate(message.update)
+          break
+        case 'awareness':
+          room.applyRelayedAwareness(message.update)
+          break
+        case 'member':
+          this.applyMemberChange(room.boardId, message.userId, message.role)
+          break
+        case 'deleted':
+          this.closeBoard(room.boardId)
+          break
+      }
+    } catch (error) {
+      this.options.logger.error({ boardId: room.boardId, err: error }, 'a relayed message did not apply')
+    }
+  }
+
+  /** After the relay was down: every open board takes from storage what it may have missed. */
+  private async catchUpAll(): Promise<void> {
+    for (const { room, ready } of [...this.rooms.values()]) {
+      try {
+        await ready
+        room.catchUp(await this.options.store.loadDocument(room.boardId))
+      } catch (error) {
+        this.options.logger.error({ boardId: room.boardId, err: error }, 'catching up a board failed')
+      }
     }
   }
 
@@ -310,6 +387,8 @@ export class SyncServer {
   private async unload(room: Room): Promise<void> {
     if (room.connections.size > 0 || this.rooms.get(room.boardId)?.room !== room) return
     this.rooms.delete(room.boardId)
+    // At once, before any await: a room opened again for this board subscribes after this.
+    void this.options.relay?.unsubscribe(room.boardId)
     if (room.log.updates > 0) await this.compact(room)
     room.destroy()
     this.options.logger.debug({ boardId: room.boardId }, 'unloaded a board')
