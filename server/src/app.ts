@@ -141,7 +141,7 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
       return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType })
     })
     .get('/api/me', requireUser, (c) => c.json(publicUser(c.var.user as User)))
-    .route('/api/auth', authRoutes({ users, sessions, secureCookies, limits }))
+    .route('/api/auth', authRoutes({ users, sessions, secureCookies, limits, trustProxy: config.trustProxy }))
     .route('/api/boards', boardRoutes(boardDeps))
     .route('/api/boards', backlogRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
     .route('/api/invites', inviteRoutes(boardDeps))

@@ -18,6 +18,8 @@ export interface Config {
   /** The built client to serve; null serves the API only. */
   clientDist: string | null
   logLevel: string
+  /** Whether a reverse proxy in front sets X-Forwarded-For (for per-address rate limits). */
+  trustProxy: boolean
   /** Login and sign-up attempts allowed per client address and per account. */
   authRateLimit: { byAddress: RateLimit; byAccount: RateLimit }
 }
@@ -58,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? null
         : resolve(env.CLIENT_DIST || new URL('../../client/dist', import.meta.url).pathname),
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     authRateLimit: {
       byAddress: { limit: integer(env, 'AUTH_RATE_LIMIT_PER_ADDRESS', 30), windowMs: 60_000 },
       byAccount: { limit: integer(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10), windowMs: 15 * 60_000 },

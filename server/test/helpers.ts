@@ -89,9 +89,10 @@ export async function api<T = any>(
     cookie?: string | undefined
     origin?: string | null
     raw?: string
+    headers?: Record<string, string>
   } = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...options.headers }
   const origin = options.origin === undefined ? `http://localhost:${port}` : options.origin
   if (origin) headers.origin = origin
   if (options.cookie) headers.cookie = options.cookie

@@ -541,6 +541,29 @@ describe('rate limits', () => {
   })
 })
 
+describe('behind a reverse proxy', () => {
+  it('with TRUST_PROXY, each forwarded client address has its own login limit', async () => {
+    const server = await ownServer({
+      trustProxy: true,
+      authRateLimit: {
+        byAddress: { limit: 2, windowMs: 60_000 },
+        byAccount: { limit: 10_000, windowMs: 60_000 },
+      },
+    })
+    const login = (address: string) =>
+      api(server.port, '/api/auth/login', {
+        method: 'POST',
+        body: { email: 'nobody@example.com', password: 'wrong' },
+        headers: { 'x-forwarded-for': `203.0.113.9, ${address}` },
+      })
+    expect((await login('198.51.100.1')).status).toBe(401)
+    expect((await login('198.51.100.1')).status).toBe(401)
+    expect((await login('198.51.100.1')).status).toBe(429)
+    // Another client behind the same proxy is not held back; a spoofed first entry changes nothing.
+    expect((await login('198.51.100.2')).status).toBe(401)
+  })
+})
+
 describe('guessing through a session', () => {
   it('past the per-account limit, changing the password → 429 even with the right current password', async () => {
     const server = await ownServer({

@@ -16,6 +16,8 @@ export interface AuthDeps {
   secureCookies: boolean
   /** Attempts per client address, and per account (email). */
   limits: { byAddress: RateLimiter; byAccount: RateLimiter }
+  /** Behind a reverse proxy: the client's address is the last one the proxy added to X-Forwarded-For. */
+  trustProxy: boolean
 }
 
 export const publicUser = (user: User) => ({
@@ -25,11 +27,15 @@ export const publicUser = (user: User) => ({
   isGuest: user.isGuest,
 })
 
-export function clientAddress(c: { env: AppEnv['Bindings'] }): string {
+export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').pop()?.trim()
+    if (forwarded) return forwarded
+  }
   return c.env?.incoming?.socket.remoteAddress ?? 'unknown'
 }
 
-export function authRoutes({ users, sessions, secureCookies, limits }: AuthDeps) {
+export function authRoutes({ users, sessions, secureCookies, limits, trustProxy }: AuthDeps) {
   const startSession = async (c: Context<AppEnv>, user: User) => {
     const { token, session } = await sessions.create(user.id)
     writeSessionCookie(c, token, session.expiresAt, secureCookies)
@@ -45,7 +51,7 @@ export function authRoutes({ users, sessions, secureCookies, limits }: AuthDeps)
   return new Hono<AppEnv>()
     .post('/signup', jsonBody(SignupBody), async (c) => {
       const { email, password, name } = c.req.valid('json')
-      const wait = tooMany([[limits.byAddress, `signup:${clientAddress(c)}`]])
+      const wait = tooMany([[limits.byAddress, `signup:${clientAddress(c, trustProxy)}`]])
       if (wait > 0) {
         c.header('Retry-After', String(wait))
         return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
@@ -64,7 +70,7 @@ export function authRoutes({ users, sessions, secureCookies, limits }: AuthDeps)
     .post('/login', jsonBody(LoginBody), async (c) => {
       const { email, password } = c.req.valid('json')
       const wait = tooMany([
-        [limits.byAddress, `login:${clientAddress(c)}`],
+        [limits.byAddress, `login:${clientAddress(c, trustProxy)}`],
         [limits.byAccount, `login:${email}`],
       ])
       if (wait > 0) {
