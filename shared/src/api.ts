@@ -57,3 +57,72 @@ export const VoteBody = z.object({ dots: z.int().min(0).max(100) })
 
 /** Freezes the board as a named version; a name is made up when none is given. */
 export const FinishBody = z.object({ name: z.string().trim().min(1).max(120).optional() })
+
+/** What the API answers, for the client's typed calls. */
+export interface PublicUser {
+  id: string
+  email: string | null
+  name: string
+  isGuest: boolean
+}
+
+export interface BoardView {
+  id: string
+  title: string
+  role: import('./roles').Role
+  voteBudget: number
+  createdAt: number
+  updatedAt: number
+}
+
+export interface MemberView {
+  userId: string
+  name: string
+  /** Shown to owners only. */
+  email: string | null
+  isGuest: boolean
+  role: import('./roles').Role
+}
+
+export interface InviteView {
+  id: string
+  role: import('./roles').InviteRole
+  expiresAt: string
+  createdAt: string
+}
+
+export interface CreatedInvite extends InviteView {
+  token: string
+  url: string
+}
+
+export interface InvitePreview {
+  boardId: string
+  boardTitle: string
+  role: import('./roles').InviteRole
+}
+
+export interface MyVotes {
+  budget: number
+  left: number
+  /** cardId → the caller's dots on it. */
+  mine: Record<string, number>
+}
+
+export interface VoteResult {
+  cardId: string
+  dots: number
+  left: number
+}
+
+export interface VersionView {
+  id: string
+  name: string
+  createdAt: string
+  createdBy: string | null
+  items: number
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string }
+}

@@ -1,0 +1,115 @@
+import type {
+  ApiErrorBody,
+  Backlog,
+  BoardTemplate,
+  BoardView,
+  CreatedInvite,
+  InvitePreview,
+  InviteRole,
+  InviteView,
+  MemberView,
+  MyVotes,
+  PublicUser,
+  Role,
+  VersionView,
+  VoteResult,
+} from '@refinery/shared'
+
+/** An answer of the API other than 2xx, with the server's code and message. */
+export class ApiError extends Error {
+  override name = 'ApiError'
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch {
+    throw new ApiError(0, 'offline', 'The server cannot be reached. Check your connection and try again.')
+  }
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  const parsed = text ? (JSON.parse(text) as unknown) : null
+  if (!response.ok) {
+    const error = (parsed as ApiErrorBody | null)?.error
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'unknown',
+      error?.message ?? `The server answered ${response.status}`,
+    )
+  }
+  return parsed as T
+}
+
+const board = (id: string) => `/api/boards/${encodeURIComponent(id)}`
+
+/** Every call of the HTTP API (CONTRACT section 3), typed. */
+export const api = {
+  me: () => request<PublicUser>('GET', '/api/me'),
+  signUp: (body: { email: string; password: string; name: string }) =>
+    request<PublicUser>('POST', '/api/auth/signup', body),
+  signIn: (body: { email: string; password: string }) => request<PublicUser>('POST', '/api/auth/login', body),
+  signOut: () => request<void>('POST', '/api/auth/logout'),
+
+  boards: () => request<{ boards: BoardView[] }>('GET', '/api/boards'),
+  createBoard: (body: { title: string; template?: BoardTemplate }) =>
+    request<BoardView>('POST', '/api/boards', body),
+  board: (id: string) => request<BoardView>('GET', board(id)),
+  updateBoard: (id: string, body: { title?: string; voteBudget?: number }) =>
+    request<BoardView>('PATCH', board(id), body),
+  deleteBoard: (id: string) => request<void>('DELETE', board(id)),
+
+  members: (id: string) => request<{ members: MemberView[] }>('GET', `${board(id)}/members`),
+  setMemberRole: (id: string, userId: string, role: Role) =>
+    request<{ userId: string; role: Role }>('PATCH', `${board(id)}/members/${encodeURIComponent(userId)}`, {
+      role,
+    }),
+  removeMember: (id: string, userId: string) =>
+    request<void>('DELETE', `${board(id)}/members/${encodeURIComponent(userId)}`),
+  invites: (id: string) => request<{ invites: InviteView[] }>('GET', `${board(id)}/invites`),
+  createInvite: (id: string, role: InviteRole) =>
+    request<CreatedInvite>('POST', `${board(id)}/invites`, { role }),
+  revokeInvite: (id: string, inviteId: string) =>
+    request<void>('DELETE', `${board(id)}/invites/${encodeURIComponent(inviteId)}`),
+  invite: (token: string) => request<InvitePreview>('GET', `/api/invites/${encodeURIComponent(token)}`),
+  acceptInvite: (token: string, name?: string) =>
+    request<{ boardId: string; role: Role }>(
+      'POST',
+      `/api/invites/${encodeURIComponent(token)}/accept`,
+      name ? { name } : {},
+    ),
+
+  myVotes: (id: string) => request<MyVotes>('GET', `${board(id)}/votes`),
+  vote: (id: string, cardId: string, dots: number) =>
+    request<VoteResult>('PUT', `${board(id)}/votes/${encodeURIComponent(cardId)}`, { dots }),
+
+  backlog: (id: string) => request<Backlog>('GET', `${board(id)}/backlog`),
+  finish: (id: string, name?: string) =>
+    request<{ versionId: string; name: string; backlog: Backlog }>(
+      'POST',
+      `${board(id)}/finish`,
+      name ? { name } : {},
+    ),
+  versions: (id: string) => request<{ versions: VersionView[] }>('GET', `${board(id)}/versions`),
+  versionBacklog: (id: string, versionId: string) =>
+    request<Backlog>('GET', `${board(id)}/versions/${encodeURIComponent(versionId)}/backlog`),
+  /** Where the browser downloads an export from (the session cookie goes along). */
+  exportUrl: (id: string, format: 'json' | 'csv' | 'md', versionId?: string) => {
+    const base = versionId
+      ? `${board(id)}/versions/${encodeURIComponent(versionId)}/backlog`
+      : `${board(id)}/backlog`
+    return format === 'json' ? base : `${base}.${format}`
+  },
+}

@@ -1,0 +1,23 @@
+import { lazy, Suspense } from 'react'
+import { HomePage } from '../home/HomePage'
+import { NotFoundPage } from './NotFoundPage'
+import { useRoute } from './router'
+
+// The editor is most of the app's weight; the home page does not wait for it.
+const BoardPage = lazy(async () => ({ default: (await import('../board/BoardPage')).BoardPage }))
+
+export function App() {
+  const route = useRoute()
+  switch (route.page) {
+    case 'home':
+      return <HomePage />
+    case 'board':
+      return (
+        <Suspense fallback={<p className="page-loading">Opening the board…</p>}>
+          <BoardPage key={route.boardId} boardId={route.boardId} />
+        </Suspense>
+      )
+    case 'not-found':
+      return <NotFoundPage />
+  }
+}

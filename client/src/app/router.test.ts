@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { routeFor } from './router'
+
+describe('routeFor', () => {
+  it('knows the home page', () => {
+    expect(routeFor('/')).toEqual({ page: 'home' })
+  })
+
+  it('knows a board by its id', () => {
+    expect(routeFor('/b/sprint-12')).toEqual({ page: 'board', boardId: 'sprint-12' })
+    expect(routeFor('/b/sprint-12/')).toEqual({ page: 'board', boardId: 'sprint-12' })
+  })
+
+  it('sends anything else to the not-found page', () => {
+    expect(routeFor('/b/')).toEqual({ page: 'not-found' })
+    expect(routeFor('/b/a/b')).toEqual({ page: 'not-found' })
+    expect(routeFor('/b/%20')).toEqual({ page: 'not-found' })
+    expect(routeFor('/settings')).toEqual({ page: 'not-found' })
+  })
+})

@@ -1,0 +1,27 @@
+import { useMemo, useSyncExternalStore } from 'react'
+import { isBoardId } from '../board/boardId'
+
+export type Route = { page: 'home' } | { page: 'board'; boardId: string } | { page: 'not-found' }
+
+export function routeFor(pathname: string): Route {
+  if (pathname === '/' || pathname === '/index.html') return { page: 'home' }
+  const boardId = /^\/b\/([^/]+)\/?$/.exec(pathname)?.[1]
+  if (boardId && isBoardId(boardId)) return { page: 'board', boardId }
+  return { page: 'not-found' }
+}
+
+/** Goes to `path` without reloading the page, as a link would. */
+export function navigate(path: string): void {
+  window.history.pushState(null, '', path)
+  window.dispatchEvent(new PopStateEvent('popstate'))
+}
+
+function onLocationChange(notify: () => void): () => void {
+  window.addEventListener('popstate', notify)
+  return () => window.removeEventListener('popstate', notify)
+}
+
+export function useRoute(): Route {
+  const pathname = useSyncExternalStore(onLocationChange, () => window.location.pathname)
+  return useMemo(() => routeFor(pathname), [pathname])
+}

@@ -1,0 +1,75 @@
+import {
+  atom,
+  computed,
+  type Editor,
+  getUserPreferences,
+  react,
+  type Signal,
+  setUserPreferences,
+  type TLStore,
+} from 'tldraw'
+import { loadGuest, saveGuest } from '../identity/guest'
+import { type BoardConnection, openBoardConnection } from '../sync/boardConnection'
+import { connectionStatus } from '../sync/connectionState'
+import { bindPresence } from '../sync/presence'
+import { bindStoreToYDoc } from '../sync/yjsStoreBinding'
+import { createBoardStore } from './boardStore'
+
+/** Everything one open board needs besides its React tree: the store, its sync, and presence. */
+export interface BoardSession {
+  readonly store: TLStore
+  readonly connection: BoardConnection
+  /** Becomes true once the store holds the board, so the editor never shows a half-loaded one. */
+  readonly $ready: Signal<boolean>
+  /** Wires up what needs the editor (presence, `window.refinery`); returns the function that undoes it. */
+  attachEditor(editor: Editor): () => void
+  close(): void
+}
+
+export function openBoardSession(boardId: string): BoardSession {
+  // tldraw shows the same name and colour in its own menus as everyone else sees on the cursor.
+  setUserPreferences({ ...getUserPreferences(), ...loadGuest(localStorage) })
+
+  const connection = openBoardConnection(boardId)
+  const store = createBoardStore({
+    collaboration: {
+      status: computed('tldraw connection status', () =>
+        connectionStatus(connection.$state.get()) === 'connected' ? 'online' : 'offline',
+      ),
+    },
+  })
+  const $ready = atom('board ready', false)
+  let unbind: (() => void) | null = null
+  const stopWaiting = react('bind the board once it is ready', () => {
+    if (unbind || !connection.$ready.get()) return
+    unbind = bindStoreToYDoc(store, connection.doc)
+    $ready.set(true)
+  })
+
+  return {
+    store,
+    connection,
+    $ready,
+    attachEditor(editor) {
+      const $user = computed('local user', () => ({
+        id: editor.user.getId(),
+        name: editor.user.getName(),
+        color: editor.user.getColor(),
+      }))
+      const unbindPresence = bindPresence(store, connection.provider.awareness, $user)
+      const stopRemembering = react('remember the guest', () => saveGuest(localStorage, $user.get()))
+      window.refinery = { editor, ydoc: connection.doc, provider: connection.provider }
+      return () => {
+        unbindPresence()
+        stopRemembering()
+        if (window.refinery?.editor === editor) delete window.refinery
+      }
+    },
+    close() {
+      stopWaiting()
+      unbind?.()
+      connection.close()
+      store.dispose()
+    },
+  }
+}

@@ -1,0 +1,72 @@
+import { getRecords, shouldReconnect } from '@refinery/shared'
+import { atom, computed, type Signal } from 'tldraw'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { type ConnectionState, initialConnectionState, isReadyToShow } from './connectionState'
+
+/** One open board's Yjs document, with its offline copy in IndexedDB and its socket to the server. */
+export interface BoardConnection {
+  readonly doc: Y.Doc
+  readonly provider: WebsocketProvider
+  readonly $state: Signal<ConnectionState>
+  /** Whether the document can be bound to the editor: see `isReadyToShow`. */
+  readonly $ready: Signal<boolean>
+  close(): void
+}
+
+/** The sync endpoint of the server that served the page, over wss: when the page came over https:. */
+export function syncUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
+}
+
+export function openBoardConnection(boardId: string): BoardConnection {
+  const doc = new Y.Doc()
+  const localCopy = new IndexeddbPersistence(`refinery-board-${boardId}`, doc)
+  const provider = new WebsocketProvider(syncUrl(window.location), boardId, doc, {
+    connect: navigator.onLine,
+    disableBc: true,
+    shouldReconnect: (event) => shouldReconnect(event.code),
+  })
+  const $state = atom<ConnectionState>('board connection', initialConnectionState(navigator.onLine))
+  const update = (changes: Partial<ConnectionState>) => $state.update((state) => ({ ...state, ...changes }))
+
+  localCopy.whenSynced.then(() => update({ localCopy: getRecords(doc).size > 0 ? 'loaded' : 'empty' }))
+  // Without IndexedDB (some private windows) the board still works, only not offline.
+  localCopy._db.catch(() => update({ localCopy: 'empty' }))
+
+  provider.on('sync', (synced) => update(synced ? { synced, everSynced: true } : { synced }))
+  provider.on('connection-close', () => update({ synced: false, attemptFailed: true }))
+  provider.on('connection-error', () => update({ attemptFailed: true }))
+  provider.on('closed', ({ code }) => {
+    // The server refused the board in a way that retrying cannot fix: stop, and say why.
+    provider.disconnect()
+    update({ refusal: code })
+  })
+
+  // The socket can outlive the network for a long while; follow the browser's view at once instead.
+  const goOnline = () => {
+    update({ online: true })
+    if ($state.get().refusal === null) provider.connect()
+  }
+  const goOffline = () => {
+    update({ online: false })
+    provider.disconnect()
+  }
+  window.addEventListener('online', goOnline)
+  window.addEventListener('offline', goOffline)
+
+  return {
+    doc,
+    provider,
+    $state,
+    $ready: computed('board ready', () => isReadyToShow($state.get())),
+    close() {
+      window.removeEventListener('online', goOnline)
+      window.removeEventListener('offline', goOffline)
+      provider.destroy()
+      void localCopy.destroy()
+      doc.destroy()
+    },
+  }
+}

@@ -1,0 +1,67 @@
+import { CloseCode } from '@refinery/shared'
+
+/** What the connection indicator shows; the values are also its `data-status`, for the end-to-end tests. */
+export type ConnectionStatus = 'connected' | 'reconnecting' | 'offline'
+
+export interface ConnectionState {
+  /** The offline copy in IndexedDB: not read yet, read and empty, or read with records in it. */
+  localCopy: 'loading' | 'empty' | 'loaded'
+  /** The socket is open and has exchanged the document with the server. */
+  synced: boolean
+  /** The document has been exchanged with the server at least once since the page opened. */
+  everSynced: boolean
+  /** A connection attempt has failed or dropped since the page opened. */
+  attemptFailed: boolean
+  /** The browser's own view of the network (`navigator.onLine`). */
+  online: boolean
+  /** The close code with which the server refused this board for good, if it did. */
+  refusal: number | null
+}
+
+export function initialConnectionState(online: boolean): ConnectionState {
+  return {
+    localCopy: 'loading',
+    synced: false,
+    everSynced: false,
+    attemptFailed: false,
+    online,
+    refusal: null,
+  }
+}
+
+export function connectionStatus(state: ConnectionState): ConnectionStatus {
+  if (!state.online || state.refusal !== null) return 'offline'
+  return state.synced ? 'connected' : 'reconnecting'
+}
+
+/**
+ * Whether the board can be shown. The offline copy comes first; then, if it held nothing, the board
+ * waits for the server's copy unless there is no server to wait for, because seeding an empty board
+ * that the server has filled would add a second first page.
+ */
+export function isReadyToShow(state: ConnectionState): boolean {
+  if (state.localCopy === 'loading') return false
+  return (
+    state.localCopy === 'loaded' ||
+    state.everSynced ||
+    state.attemptFailed ||
+    !state.online ||
+    state.refusal !== null
+  )
+}
+
+/** What to tell someone whose board the server refused, by close code. */
+export function refusalMessage(code: number): string {
+  switch (code) {
+    case CloseCode.Unauthorized:
+      return 'Sign in to work on this board.'
+    case CloseCode.Forbidden:
+      return 'You do not have access to this board.'
+    case CloseCode.NotFound:
+      return 'This board does not exist, or it was deleted.'
+    case CloseCode.ForgedVotes:
+      return 'The server refused a change from this browser. Reload the page to carry on.'
+    default:
+      return `The server closed the connection to this board (code ${code}).`
+  }
+}

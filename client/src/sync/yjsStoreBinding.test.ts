@@ -1,0 +1,270 @@
+import { type DocumentRecord, getRecords, putRecord } from '@refinery/shared'
+import {
+  createShapeId,
+  HistoryManager,
+  type IndexKey,
+  PageRecordType,
+  type TLGeoShape,
+  type TLRecord,
+  type TLShapeId,
+  type TLStore,
+  toRichText,
+} from 'tldraw'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { createBoardStore } from '../board/boardStore'
+import { bindStoreToYDoc } from './yjsStoreBinding'
+
+const FIRST_PAGE_ID = PageRecordType.createId('page')
+
+function rectangle(name: string, changes: Partial<TLGeoShape> = {}): TLGeoShape {
+  return {
+    id: createShapeId(name),
+    typeName: 'shape',
+    type: 'geo',
+    parentId: FIRST_PAGE_ID,
+    index: 'a1' as IndexKey,
+    x: 0,
+    y: 0,
+    rotation: 0,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      w: 100,
+      h: 100,
+      geo: 'rectangle',
+      dash: 'draw',
+      growY: 0,
+      url: '',
+      scale: 1,
+      flipX: false,
+      flipY: false,
+      color: 'black',
+      labelColor: 'black',
+      fill: 'none',
+      size: 'm',
+      font: 'draw',
+      align: 'middle',
+      verticalAlign: 'middle',
+      richText: toRichText(''),
+    },
+    ...changes,
+  }
+}
+
+/** What another client writes into the document for `record`. */
+function writeRemotely(doc: Y.Doc, ...records: object[]): void {
+  doc.transact(() => {
+    for (const record of records) putRecord(getRecords(doc), record as DocumentRecord)
+  })
+}
+
+function shape(store: TLStore, name: string): TLGeoShape | undefined {
+  return store.get(createShapeId(name)) as TLGeoShape | undefined
+}
+
+/** Origin of updates that one test document hands to the other, so they are not handed back. */
+const wire = { wire: true }
+
+/** Two documents that pass every update to each other at once, like two clients of one server. */
+function connect(a: Y.Doc, b: Y.Doc): void {
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a), wire)
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b), wire)
+  a.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== wire) Y.applyUpdate(b, update, wire)
+  })
+  b.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== wire) Y.applyUpdate(a, update, wire)
+  })
+}
+
+interface Client {
+  store: TLStore
+  doc: Y.Doc
+}
+
+const unbinds: (() => void)[] = []
+
+function boundClient(doc = new Y.Doc()): Client {
+  const store = createBoardStore()
+  unbinds.push(bindStoreToYDoc(store, doc))
+  return { store, doc }
+}
+
+/** Two clients on one board: the first one seeds it, the second loads it. */
+function twoClients(): [Client, Client] {
+  const alice = boundClient()
+  const bobDoc = new Y.Doc()
+  connect(alice.doc, bobDoc)
+  return [alice, boundClient(bobDoc)]
+}
+
+/**
+ * Makes tldraw report store changes on animation frames, as in a browser, instead of at once as it
+ * does under test; `release` runs the frames held so far and goes back to reporting at once.
+ */
+function holdFrames(): { release(): void } {
+  const frames: FrameRequestCallback[] = []
+  const flags = globalThis as { __FORCE_RAF_IN_TESTS__?: boolean }
+  flags.__FORCE_RAF_IN_TESTS__ = true
+  vi.stubGlobal('requestAnimationFrame', (frame: FrameRequestCallback) => frames.push(frame))
+  vi.stubGlobal('cancelAnimationFrame', () => {})
+  return {
+    release() {
+      for (let frame = frames.shift(); frame; frame = frames.shift()) frame(Date.now())
+      delete flags.__FORCE_RAF_IN_TESTS__
+      vi.unstubAllGlobals()
+    },
+  }
+}
+
+afterEach(() => {
+  for (const unbind of unbinds.splice(0)) unbind()
+  vi.restoreAllMocks()
+})
+
+describe('bindStoreToYDoc', () => {
+  it('seeds an empty document with the first page and the document record', () => {
+    const { doc } = boundClient()
+    expect([...getRecords(doc).keys()].sort()).toEqual(['document:document', 'page:page'])
+  })
+
+  it('loads a document that has records, replacing the default page', () => {
+    const source = boundClient()
+    const other = PageRecordType.create({
+      id: PageRecordType.createId('other'),
+      name: 'Flow',
+      index: 'a2' as IndexKey,
+    })
+    source.store.put([other])
+    source.store.remove([FIRST_PAGE_ID])
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(source.doc))
+
+    const { store } = boundClient(doc)
+    expect(store.allRecords().filter((record) => record.typeName === 'page')).toEqual([other])
+  })
+
+  it('gives two clients that open one empty board at once a single page', () => {
+    const alice = boundClient()
+    const bob = boundClient()
+    connect(alice.doc, bob.doc)
+
+    for (const { store, doc } of [alice, bob]) {
+      expect(store.allRecords().filter((record) => record.typeName === 'page')).toHaveLength(1)
+      expect([...getRecords(doc).keys()].sort()).toEqual(['document:document', 'page:page'])
+    }
+  })
+
+  it('converges two clients on creates, updates and deletes', () => {
+    const [alice, bob] = twoClients()
+
+    alice.store.put([rectangle('card')])
+    expect(shape(bob.store, 'card')).toEqual(rectangle('card'))
+
+    bob.store.update(createShapeId('card'), (record) => ({ ...record, x: 40, y: 60 }))
+    expect(shape(alice.store, 'card')).toMatchObject({ x: 40, y: 60 })
+
+    alice.store.remove([createShapeId('card')])
+    expect(shape(bob.store, 'card')).toBeUndefined()
+    expect(getRecords(bob.doc).has(createShapeId('card'))).toBe(false)
+  })
+
+  it('keeps both of two concurrent edits to different fields of one shape', () => {
+    const alice = boundClient()
+    const bobDoc = new Y.Doc()
+    Y.applyUpdate(bobDoc, Y.encodeStateAsUpdate(alice.doc))
+    const bob = boundClient(bobDoc)
+    alice.store.put([rectangle('card')])
+    Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc))
+
+    // Both edit while apart, then meet.
+    alice.store.update(createShapeId('card'), (record) => ({ ...record, x: 300 }))
+    bob.store.update(createShapeId('card'), (record) => {
+      const card = record as TLGeoShape
+      return { ...card, props: { ...card.props, color: 'red' } }
+    })
+    connect(alice.doc, bob.doc)
+
+    for (const { store } of [alice, bob]) {
+      expect(shape(store, 'card')).toMatchObject({ x: 300, props: { color: 'red' } })
+    }
+  })
+
+  it('does not write a remote change back to the document', () => {
+    const [alice, bob] = twoClients()
+    const bobsOwnUpdates: unknown[] = []
+    bob.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (origin !== wire) bobsOwnUpdates.push(origin)
+    })
+
+    alice.store.put([rectangle('card')])
+    alice.store.update(createShapeId('card'), (record) => ({ ...record, x: 10 }))
+    alice.store.remove([createShapeId('card')])
+
+    expect(bobsOwnUpdates).toEqual([])
+  })
+
+  it('skips a remote record that does not validate and applies the others', () => {
+    const [alice, bob] = twoClients()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const broken = { ...rectangle('broken'), props: { ...rectangle('broken').props, w: 'wide' } }
+
+    writeRemotely(alice.doc, broken, rectangle('good'))
+
+    expect(shape(bob.store, 'good')).toEqual(rectangle('good'))
+    expect(shape(bob.store, 'broken')).toBeUndefined()
+    // Each client skips it: Alice's store gets it from her document just as Bob's does.
+    expect(warn.mock.calls.map(([message]) => message)).toEqual([
+      expect.stringContaining('shape:broken'),
+      expect.stringContaining('shape:broken'),
+    ])
+  })
+
+  it('keeps a local edit that tldraw has not reported yet when a remote change to the record arrives', () => {
+    const [alice, bob] = twoClients()
+    alice.store.put([rectangle('card')])
+    const id = createShapeId('card')
+    const frames = holdFrames()
+
+    // Bob moves the card: his store reports it on the next frame. Before that, a colour change arrives.
+    bob.store.update(id, (record) => ({ ...record, x: 77 }))
+    const card = shape(alice.store, 'card') as TLGeoShape
+    writeRemotely(alice.doc, { ...card, props: { ...card.props, color: 'blue' } })
+    frames.release()
+
+    for (const { store } of [alice, bob]) {
+      expect(shape(store, 'card')).toMatchObject({ x: 77, props: { color: 'blue' } })
+    }
+  })
+
+  it('undoes only the local change after a remote change', () => {
+    const [alice, bob] = twoClients()
+    const history = new HistoryManager<TLRecord>({ store: bob.store })
+
+    bob.store.put([rectangle('mine')])
+    alice.store.put([rectangle('theirs', { x: 200 })])
+    expect(history.getNumUndos()).toBe(1)
+
+    history.undo()
+
+    for (const { store } of [alice, bob]) {
+      expect(shape(store, 'mine')).toBeUndefined()
+      expect(shape(store, 'theirs')).toMatchObject({ x: 200 })
+    }
+    history.dispose()
+  })
+
+  it('stops syncing once unbound', () => {
+    const alice = boundClient()
+    const bobDoc = new Y.Doc()
+    connect(alice.doc, bobDoc)
+    const bobStore = createBoardStore()
+    const unbind = bindStoreToYDoc(bobStore, bobDoc)
+    unbind()
+
+    alice.store.put([rectangle('card')])
+    expect(bobStore.get(createShapeId('card') as TLShapeId)).toBeUndefined()
+  })
+})

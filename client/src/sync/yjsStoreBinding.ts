@@ -1,0 +1,200 @@
+import {
+  type DocumentRecord,
+  getRecords,
+  isDocumentRecord,
+  jsonEqual,
+  putRecord,
+  yMapToRecord,
+} from '@refinery/shared'
+import {
+  DocumentRecordType,
+  type IndexKey,
+  PageRecordType,
+  TLDOCUMENT_ID,
+  type TLRecord,
+  type TLStore,
+} from 'tldraw'
+import * as Y from 'yjs'
+
+type RecordMaps = ReturnType<typeof getRecords>
+
+/**
+ * The page a new board starts with: tldraw's own default id, so two people who open one empty board
+ * at once both write `page:page` and the merge keeps one page instead of two.
+ */
+const FIRST_PAGE = PageRecordType.create({
+  id: PageRecordType.createId('page'),
+  name: 'Page 1',
+  index: 'a1' as IndexKey,
+  meta: {},
+})
+
+/**
+ * Keeps a tldraw store and a Yjs document in step, with Yjs as the source of truth for the board's
+ * document records. The store takes what the document holds (or seeds an empty document with a
+ * first page); from then on the store's own edits go to Yjs, and everyone else's come back in through
+ * `mergeRemoteChanges`, so they never echo back nor land on the local undo stack.
+ *
+ * Returns the function that stops the binding.
+ */
+export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): () => void {
+  const records = getRecords(doc)
+  // Marks this binding's own transactions, so its observer can tell them from everyone else's.
+  const origin = { binding: 'tldraw store' }
+
+  if (records.size > 0) {
+    applyDocumentRecords(store, records, new Set([...records.keys(), ...documentRecordIds(store)]))
+  } else {
+    seedDocument(store, doc, origin)
+  }
+
+  const stopListening = store.listen(
+    ({ changes }) => {
+      doc.transact(() => {
+        for (const record of Object.values(changes.added)) writeRecord(records, record)
+        for (const [from, to] of Object.values(changes.updated)) writeUpdate(records, from, to)
+        for (const record of Object.values(changes.removed)) {
+          if (isDocumentRecord(record)) records.delete(record.id)
+        }
+      }, origin)
+    },
+    { source: 'user', scope: 'document' },
+  )
+
+  const onRecordsChanged = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
+    if (transaction.origin === origin) return
+    const ids = changedRecordIds(records, events)
+    // Local edits that tldraw has not reported yet (it reports once a frame) go to Yjs first, so the
+    // records rebuilt from Yjs below still hold them.
+    store._flushHistory()
+    applyDocumentRecords(store, records, ids)
+  }
+  records.observeDeep(onRecordsChanged)
+
+  return () => {
+    stopListening()
+    records.unobserveDeep(onRecordsChanged)
+  }
+}
+
+/** tldraw's record types have no index signature, but every record is a plain JSON object. */
+function asDocumentRecord(record: TLRecord): DocumentRecord {
+  return record as unknown as DocumentRecord
+}
+
+function writeRecord(records: RecordMaps, record: TLRecord): void {
+  if (isDocumentRecord(record)) putRecord(records, asDocumentRecord(record))
+}
+
+/**
+ * Writes only what a local update changed, onto what Yjs holds now: tldraw's whole record could undo a
+ * remote change that reached Yjs after this edit was made but before tldraw reported it.
+ */
+function writeUpdate(records: RecordMaps, from: TLRecord, to: TLRecord): void {
+  if (!isDocumentRecord(to)) return
+  const current = records.get(to.id)
+  if (!(current instanceof Y.Map)) {
+    writeRecord(records, to)
+    return
+  }
+  putRecord(records, withChanges(yMapToRecord(current), asDocumentRecord(from), asDocumentRecord(to)))
+}
+
+type Fields = Record<string, unknown>
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * `current`, with each field that differs between `before` and `after` set as in `after`; `props` and
+ * `meta` key by key, as the document stores them.
+ */
+function withChanges<T extends Fields>(current: T, before: Fields, after: Fields, depth = 0): T {
+  const next: Fields = { ...current }
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = before[field]
+    const is = after[field]
+    const now = current[field]
+    if (jsonEqual(was, is)) continue
+    const nested = depth === 0 && (field === 'props' || field === 'meta')
+    if (!(field in after)) {
+      delete next[field]
+    } else if (nested && isFields(was) && isFields(is) && isFields(now)) {
+      next[field] = withChanges(now, was, is, 1)
+    } else {
+      next[field] = is
+    }
+  }
+  return next as T
+}
+
+function documentRecordIds(store: TLStore): string[] {
+  return store
+    .allRecords()
+    .filter((record) => isDocumentRecord(record))
+    .map((record) => record.id)
+}
+
+/** Writes the store's document records into an empty Yjs document, adding the first page if needed. */
+function seedDocument(store: TLStore, doc: Y.Doc, origin: object): void {
+  const missing: TLRecord[] = []
+  if (!store.has(TLDOCUMENT_ID)) missing.push(DocumentRecordType.create({ id: TLDOCUMENT_ID }))
+  if (!store.allRecords().some((record) => record.typeName === 'page')) missing.push(FIRST_PAGE)
+  if (missing.length > 0) store.mergeRemoteChanges(() => store.put(missing))
+  const records = getRecords(doc)
+  doc.transact(() => {
+    for (const record of store.allRecords()) writeRecord(records, record)
+  }, origin)
+}
+
+/** The ids of the records that a batch of Yjs events touched, at any depth. */
+function changedRecordIds(records: RecordMaps, events: Y.YEvent<Y.AbstractType<unknown>>[]): Set<string> {
+  const ids = new Set<string>()
+  for (const event of events) {
+    if (event.target === records) {
+      for (const id of event.changes.keys.keys()) ids.add(id)
+    } else {
+      const [id] = event.path
+      if (typeof id === 'string') ids.add(id)
+    }
+  }
+  return ids
+}
+
+/**
+ * Brings the store's copies of `ids` in line with the Yjs document, in one remote change. A record
+ * that does not validate is skipped with a warning, so one bad record never stops the others.
+ */
+function applyDocumentRecords(store: TLStore, records: RecordMaps, ids: Iterable<string>): void {
+  const toPut: TLRecord[] = []
+  const toRemove: TLRecord['id'][] = []
+  for (const id of ids) {
+    const map = records.get(id)
+    if (map instanceof Y.Map) {
+      const record = validRemoteRecord(store, id, yMapToRecord(map))
+      if (record) toPut.push(record)
+    } else {
+      const existing = store.get(id as TLRecord['id'])
+      if (existing && isDocumentRecord(existing)) toRemove.push(existing.id)
+    }
+  }
+  if (toPut.length === 0 && toRemove.length === 0) return
+  store.mergeRemoteChanges(() => {
+    if (toRemove.length > 0) store.remove(toRemove)
+    if (toPut.length > 0) store.put(toPut)
+  })
+}
+
+function validRemoteRecord(store: TLStore, key: string, record: DocumentRecord): TLRecord | null {
+  try {
+    if (record.id !== key) throw new Error(`the record says its id is ${String(record.id)}`)
+    if (!isDocumentRecord(record)) throw new Error(`${String(record.typeName)} records are not shared`)
+    const before = store.get(record.id as TLRecord['id']) ?? null
+    const phase = before ? 'updateRecord' : 'createRecord'
+    return store.schema.validateRecord(store, record as unknown as TLRecord, phase, before)
+  } catch (error) {
+    console.warn(`Refinery: skipped the board record ${key}, which does not validate`, error)
+    return null
+  }
+}
