@@ -5,6 +5,7 @@ import { useRoute } from './router'
 
 // The editor is most of the app's weight; the home page does not wait for it.
 const BoardPage = lazy(async () => ({ default: (await import('../board/BoardPage')).BoardPage }))
+const BacklogPage = lazy(async () => ({ default: (await import('../backlog/BacklogPage')).BacklogPage }))
 
 export function App() {
   const route = useRoute()
@@ -15,6 +16,12 @@ export function App() {
       return (
         <Suspense fallback={<p className="page-loading">Opening the board…</p>}>
           <BoardPage key={route.boardId} boardId={route.boardId} />
+        </Suspense>
+      )
+    case 'backlog':
+      return (
+        <Suspense fallback={<p className="page-loading">Opening the backlog…</p>}>
+          <BacklogPage key={route.boardId} boardId={route.boardId} />
         </Suspense>
       )
     case 'not-found':

@@ -1,12 +1,18 @@
 import { useMemo, useSyncExternalStore } from 'react'
 import { isBoardId } from '../board/boardId'
 
-export type Route = { page: 'home' } | { page: 'board'; boardId: string } | { page: 'not-found' }
+export type Route =
+  | { page: 'home' }
+  | { page: 'board'; boardId: string }
+  | { page: 'backlog'; boardId: string }
+  | { page: 'not-found' }
 
 export function routeFor(pathname: string): Route {
   if (pathname === '/' || pathname === '/index.html') return { page: 'home' }
   const boardId = /^\/b\/([^/]+)\/?$/.exec(pathname)?.[1]
   if (boardId && isBoardId(boardId)) return { page: 'board', boardId }
+  const backlogOf = /^\/b\/([^/]+)\/backlog\/?$/.exec(pathname)?.[1]
+  if (backlogOf && isBoardId(backlogOf)) return { page: 'backlog', boardId: backlogOf }
   return { page: 'not-found' }
 }
 

@@ -4,6 +4,7 @@ import { CenteredTopPanelContainer, type Editor, type TLComponents, Tldraw, useV
 import 'tldraw/tldraw.css'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { tldrawLicenseKey } from '../config'
+import { storyMapComponents, storyMapOverrides, storyMapShapeUtils } from '../storyMap'
 import { BoardHeader } from './BoardHeader'
 import { type BoardSession, openBoardSession } from './boardSession'
 
@@ -56,7 +57,7 @@ function BoardTopPanel() {
   )
 }
 
-const components: TLComponents = { TopPanel: BoardTopPanel }
+const components: TLComponents = { ...storyMapComponents, TopPanel: BoardTopPanel }
 
 function BoardCanvas({ boardId, session }: { boardId: string; session: BoardSession }) {
   const onMount = useCallback((editor: Editor) => session.attachEditor(editor), [session])
@@ -64,6 +65,8 @@ function BoardCanvas({ boardId, session }: { boardId: string; session: BoardSess
     <OpenBoard.Provider value={{ boardId, session }}>
       <Tldraw
         store={session.store}
+        shapeUtils={storyMapShapeUtils}
+        overrides={storyMapOverrides}
         assetUrls={assetUrls}
         licenseKey={tldrawLicenseKey()}
         components={components}

@@ -5,8 +5,12 @@ import {
   type TLStore,
   type TLStoreOptions,
 } from 'tldraw'
+import { storyMapShapeUtils } from '../storyMap'
 
-/** A store for one board, with the shapes and bindings of tldraw's editor: what its schema checks against. */
+/** Every shape a board can hold: tldraw's own and the story map's. */
+export const boardShapeUtils = [...defaultShapeUtils, ...storyMapShapeUtils]
+
+/** A store for one board, with the shapes and bindings of the editor: what its schema checks against. */
 export function createBoardStore(options: Pick<TLStoreOptions, 'collaboration'> = {}): TLStore {
-  return createTLStore({ ...options, shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
+  return createTLStore({ ...options, shapeUtils: boardShapeUtils, bindingUtils: defaultBindingUtils })
 }

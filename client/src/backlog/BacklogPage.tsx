@@ -1,0 +1,3 @@
+export function BacklogPage({ boardId }: { boardId: string }) {
+  return <main className="centered-page">Backlog of {boardId}</main>
+}
