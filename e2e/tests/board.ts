@@ -70,9 +70,10 @@ export async function expectConnected(page: Page): Promise<void> {
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected')
 }
 
+/** The shapes on the page's canvas; none while the editor is not mounted yet (after a reload). */
 export function shapes(page: Page) {
   return page.evaluate(() =>
-    window.refinery.editor.getCurrentPageShapes().map((shape) => ({
+    (window.refinery?.editor.getCurrentPageShapes() ?? []).map((shape) => ({
       id: shape.id,
       type: shape.type,
       x: Math.round(shape.x),
@@ -81,20 +82,28 @@ export function shapes(page: Page) {
   )
 }
 
-/** The collaborators whose cursors this page's editor draws. */
+/** The collaborators whose cursors this page's editor draws (on a canvas overlay, so not in the DOM). */
 export function collaboratorCursors(page: Page) {
   return page.evaluate(() =>
-    window.refinery.editor
-      .getVisibleCollaboratorsOnCurrentPage()
+    (window.refinery?.editor.getVisibleCollaboratorsOnCurrentPage() ?? [])
       .filter((presence) => presence.cursor)
       .map((presence) => ({ name: presence.userName, x: presence.cursor?.x, y: presence.cursor?.y })),
   )
 }
 
+/** Selects a shape as a click on it would (a typed call here would make TypeScript expand all of Editor). */
+export async function selectShape(page: Page, id: string): Promise<void> {
+  await page.evaluate((shapeId) => {
+    const editor = window.refinery?.editor as { setSelectedShapes(ids: string[]): unknown } | undefined
+    editor?.setSelectedShapes([shapeId])
+  }, id)
+}
+
 /** The screen point of a shape's centre in this page's viewport. */
 export function shapeCentreOnScreen(page: Page, id: string) {
   return page.evaluate((shapeId) => {
-    const editor = window.refinery.editor
+    const editor = window.refinery?.editor
+    if (!editor) throw new Error('the editor is not mounted')
     const bounds = editor.getShapePageBounds(shapeId as never)
     if (!bounds) throw new Error(`no shape ${shapeId}`)
     return editor.pageToViewport(bounds.center)

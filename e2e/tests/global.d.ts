@@ -2,6 +2,6 @@ import type { Editor } from 'tldraw'
 
 declare global {
   interface Window {
-    refinery: { editor: Editor }
+    refinery?: { editor: Editor }
   }
 }

@@ -3,6 +3,7 @@ import {
   collaboratorCursors,
   drag,
   expectConnected,
+  selectShape,
   shapeCentreOnScreen,
   shapes,
   twoPeopleOnABoard,
@@ -24,8 +25,10 @@ test('two people edit one board live, see each other’s cursors, and a reload k
   // Bob sees it.
   await expect.poll(async () => (await shapes(bob.page)).map((shape) => shape.id)).toEqual([drawn.id])
 
-  // Bob moves it; Alice sees it move.
+  // Bob selects it and drags it; Alice sees it move. (Pressing inside an unfilled, unselected
+  // rectangle starts a selection box in tldraw, so it is selected first.)
   await bob.page.keyboard.press('v')
+  await selectShape(bob.page, drawn.id)
   const centre = await shapeCentreOnScreen(bob.page, drawn.id)
   await drag(bob.page, centre, { x: centre.x + 120, y: centre.y + 80 })
   await expect.poll(async () => (await shapes(bob.page))[0]?.x).toBeGreaterThan(drawn.x + 60)
@@ -60,7 +63,7 @@ test('edits made offline show after a reload without the network and merge on re
   const { alice, bob } = await twoPeopleOnABoard(browser)
 
   await alice.page.evaluate(() => {
-    window.refinery.editor.createShape({ type: 'geo', x: 100, y: 100, props: { w: 120, h: 80 } })
+    window.refinery?.editor.createShape({ type: 'geo', x: 100, y: 100, props: { w: 120, h: 80 } })
   })
   await expect.poll(async () => (await shapes(bob.page)).length).toBe(1)
   // The service worker must control the page before the network goes, so the reload can load offline.
@@ -69,7 +72,7 @@ test('edits made offline show after a reload without the network and merge on re
   await bob.context.setOffline(true)
   await expect(bob.page.getByTestId('connection-status')).not.toHaveAttribute('data-status', 'connected')
   await bob.page.evaluate(() => {
-    window.refinery.editor.createShape({ type: 'geo', x: 400, y: 100, props: { w: 120, h: 80 } })
+    window.refinery?.editor.createShape({ type: 'geo', x: 400, y: 100, props: { w: 120, h: 80 } })
   })
   await bob.page.reload()
   await expect.poll(async () => (await shapes(bob.page)).length).toBe(2)

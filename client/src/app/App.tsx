@@ -1,5 +1,7 @@
 import { lazy, Suspense } from 'react'
+import { AuthPage } from '../auth/AuthPage'
 import { HomePage } from '../home/HomePage'
+import { JoinPage } from '../join/JoinPage'
 import { NotFoundPage } from './NotFoundPage'
 import { useRoute } from './router'
 
@@ -12,6 +14,12 @@ export function App() {
   switch (route.page) {
     case 'home':
       return <HomePage />
+    case 'sign-in':
+      return <AuthPage mode="sign-in" />
+    case 'sign-up':
+      return <AuthPage mode="sign-up" />
+    case 'join':
+      return <JoinPage token={route.token} />
     case 'board':
       return (
         <Suspense fallback={<p className="page-loading">Opening the board…</p>}>

@@ -11,7 +11,15 @@ describe('routeFor', () => {
     expect(routeFor('/b/sprint-12/')).toEqual({ page: 'board', boardId: 'sprint-12' })
   })
 
+  it('knows the sign-in, sign-up, join and backlog pages', () => {
+    expect(routeFor('/signin')).toEqual({ page: 'sign-in' })
+    expect(routeFor('/signup')).toEqual({ page: 'sign-up' })
+    expect(routeFor('/join/Abc_def-1234567')).toEqual({ page: 'join', token: 'Abc_def-1234567' })
+    expect(routeFor('/b/sprint-12/backlog')).toEqual({ page: 'backlog', boardId: 'sprint-12' })
+  })
+
   it('sends anything else to the not-found page', () => {
+    expect(routeFor('/join/short')).toEqual({ page: 'not-found' })
     expect(routeFor('/b/')).toEqual({ page: 'not-found' })
     expect(routeFor('/b/a/b')).toEqual({ page: 'not-found' })
     expect(routeFor('/b/%20')).toEqual({ page: 'not-found' })

@@ -3,12 +3,19 @@ import { isBoardId } from '../board/boardId'
 
 export type Route =
   | { page: 'home' }
+  | { page: 'sign-in' }
+  | { page: 'sign-up' }
+  | { page: 'join'; token: string }
   | { page: 'board'; boardId: string }
   | { page: 'backlog'; boardId: string }
   | { page: 'not-found' }
 
 export function routeFor(pathname: string): Route {
   if (pathname === '/' || pathname === '/index.html') return { page: 'home' }
+  if (pathname === '/signin') return { page: 'sign-in' }
+  if (pathname === '/signup') return { page: 'sign-up' }
+  const token = /^\/join\/([A-Za-z0-9_-]{10,100})\/?$/.exec(pathname)?.[1]
+  if (token) return { page: 'join', token }
   const boardId = /^\/b\/([^/]+)\/?$/.exec(pathname)?.[1]
   if (boardId && isBoardId(boardId)) return { page: 'board', boardId }
   const backlogOf = /^\/b\/([^/]+)\/backlog\/?$/.exec(pathname)?.[1]

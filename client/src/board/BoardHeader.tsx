@@ -1,32 +1,43 @@
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import type { BoardConnection } from '../sync/boardConnection'
+import type { OpenBoard } from './boardContext'
 import { ConnectionIndicator, RefusalNotice } from './ConnectionIndicator'
-import { CopyLinkButton } from './CopyLinkButton'
+import { ShareButton } from './ShareDialog'
 
 interface BoardHeaderProps {
-  boardId: string
+  title: string
+  /** Absent while the board opens. */
+  open?: OpenBoard
   /** Absent while the board opens: the status shows with the editor, so "connected" means usable. */
   connection?: BoardConnection
 }
 
-/** The board's name plate at the top of the canvas: the way home, the board id and the connection. */
-export function BoardHeader({ boardId, connection }: BoardHeaderProps) {
+const READ_ONLY_NOTE = {
+  voter: 'You can vote with dots',
+  viewer: 'View only',
+} as const
+
+/** The board's name plate at the top of the canvas: the way home, the title, sharing and the connection. */
+export function BoardHeader({ title, open, connection }: BoardHeaderProps) {
+  const role = open?.board.role
   return (
     <div className="board-header-stack">
       <header className="board-header">
-        <Link to="/" className="brand brand--small" data-testid="home-link" title="Back to the home page">
+        <Link to="/" className="brand brand--small" data-testid="home-link" title="Your boards">
           <Logo size={22} />
           <span className="brand__name">Refinery</span>
         </Link>
         <span className="board-header__divider" aria-hidden="true" />
-        <h1 className="board-header__title">
-          <span className="board-header__label">Board</span>{' '}
-          <span className="board-header__id" data-testid="board-id" title={boardId}>
-            {boardId}
-          </span>
+        <h1 className="board-header__title" data-testid="board-title" title={title}>
+          {title}
         </h1>
-        <CopyLinkButton />
+        {(role === 'voter' || role === 'viewer') && (
+          <span className={`role-badge role-badge--${role}`} data-testid="read-only-note">
+            {READ_ONLY_NOTE[role]}
+          </span>
+        )}
+        {open && <ShareButton open={open} />}
         {connection && <ConnectionIndicator connection={connection} />}
       </header>
       {connection && <RefusalNotice connection={connection} />}

@@ -1,38 +1,77 @@
+import { can } from '@refinery/shared'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { createContext, useCallback, useContext, useEffect, useState } from 'react'
 import { CenteredTopPanelContainer, type Editor, type TLComponents, Tldraw, useValue } from 'tldraw'
 import 'tldraw/tldraw.css'
+import { Link } from '../app/Link'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { tldrawLicenseKey } from '../config'
 import { storyMapComponents, storyMapOverrides, storyMapShapeUtils } from '../storyMap'
 import { BoardHeader } from './BoardHeader'
+import { BoardContext, type OpenBoard } from './boardContext'
 import { type BoardSession, openBoardSession } from './boardSession'
+import { explainRefusal, useBoardAccess } from './useBoardAccess'
 
 /** tldraw's fonts, icons and translations, from this build rather than tldraw's CDN. */
 const assetUrls = getAssetUrlsByImport()
 
-function useBoardSession(boardId: string): BoardSession | null {
+function useBoardSession(open: OpenBoard | null): BoardSession | null {
   const [session, setSession] = useState<BoardSession | null>(null)
+  const boardId = open?.board.id
+  const user = open?.me
   useEffect(() => {
-    const opened = openBoardSession(boardId)
+    if (!boardId || !user) return
+    const opened = openBoardSession(boardId, { id: user.id, name: user.name }, () => explainRefusal(boardId))
     setSession(opened)
     return () => opened.close()
-  }, [boardId])
+  }, [boardId, user])
   return session
 }
 
 export function BoardPage({ boardId }: { boardId: string }) {
-  useDocumentTitle(`${boardId} · Refinery`)
-  const session = useBoardSession(boardId)
+  const access = useBoardAccess(boardId)
+  const open = access.status === 'ready' ? access.open : null
+  useDocumentTitle(`${open?.board.title ?? 'Board'} · Refinery`)
+  const session = useBoardSession(open)
   const ready = useValue('board ready', () => session?.$ready.get() ?? false, [session])
+
+  if (access.status === 'not-found') {
+    return (
+      <main className="centered-page">
+        <section className="panel" data-testid="board-not-found">
+          <h1>This board is not available</h1>
+          <p className="muted">
+            It does not exist, or you are not a member of it. Ask its owner for an invite link.
+          </p>
+          <Link to="/" className="button">
+            Your boards
+          </Link>
+        </section>
+      </main>
+    )
+  }
+  if (access.status === 'unavailable') {
+    return (
+      <main className="centered-page">
+        <section className="panel">
+          <h1>This board cannot be opened right now</h1>
+          <p className="notice notice--error" role="alert">
+            {access.message}
+          </p>
+        </section>
+      </main>
+    )
+  }
   return (
     <main className="board">
-      {session && ready ? (
-        <BoardCanvas boardId={boardId} session={session} />
+      {open && session && ready ? (
+        <BoardContext.Provider value={open}>
+          <BoardCanvas open={open} session={session} />
+        </BoardContext.Provider>
       ) : (
         <>
           <div className="board__loading-header">
-            <BoardHeader boardId={boardId} />
+            <BoardHeader title={open?.board.title ?? ''} />
           </div>
           <p className="page-loading" data-testid="board-loading">
             Opening the board…
@@ -43,26 +82,35 @@ export function BoardPage({ boardId }: { boardId: string }) {
   )
 }
 
-/** The open board, for the header that tldraw renders in its top panel. */
-const OpenBoard = createContext<{ boardId: string; session: BoardSession } | null>(null)
+/** The open board's session, for the header that tldraw renders in its top panel. */
+const OpenSession = createContext<BoardSession | null>(null)
 
 /** The header in tldraw's top panel: centred between its menus, so it never covers them. */
 function BoardTopPanel() {
-  const board = useContext(OpenBoard)
-  if (!board) return null
+  const session = useContext(OpenSession)
+  const open = useContext(BoardContext)
+  if (!session || !open) return null
   return (
-    <CenteredTopPanelContainer maxWidth={720}>
-      <BoardHeader boardId={board.boardId} connection={board.session.connection} />
+    <CenteredTopPanelContainer maxWidth={760}>
+      <BoardHeader title={open.board.title} open={open} connection={session.connection} />
     </CenteredTopPanelContainer>
   )
 }
 
 const components: TLComponents = { ...storyMapComponents, TopPanel: BoardTopPanel }
 
-function BoardCanvas({ boardId, session }: { boardId: string; session: BoardSession }) {
-  const onMount = useCallback((editor: Editor) => session.attachEditor(editor), [session])
+function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession }) {
+  const canEdit = can(open.board.role, 'board:edit')
+  const onMount = useCallback(
+    (editor: Editor) => {
+      // Voters and viewers see the canvas without editing tools; the server drops their edits anyway.
+      if (!canEdit) editor.updateInstanceState({ isReadonly: true })
+      return session.attachEditor(editor)
+    },
+    [session, canEdit],
+  )
   return (
-    <OpenBoard.Provider value={{ boardId, session }}>
+    <OpenSession.Provider value={session}>
       <Tldraw
         store={session.store}
         shapeUtils={storyMapShapeUtils}
@@ -72,6 +120,6 @@ function BoardCanvas({ boardId, session }: { boardId: string; session: BoardSess
         components={components}
         onMount={onMount}
       />
-    </OpenBoard.Provider>
+    </OpenSession.Provider>
   )
 }

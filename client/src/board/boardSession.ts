@@ -8,7 +8,7 @@ import {
   setUserPreferences,
   type TLStore,
 } from 'tldraw'
-import { loadGuest, saveGuest } from '../identity/guest'
+import { userColor } from '../identity/userColor'
 import { type BoardConnection, openBoardConnection } from '../sync/boardConnection'
 import { connectionStatus } from '../sync/connectionState'
 import { bindPresence } from '../sync/presence'
@@ -26,11 +26,21 @@ export interface BoardSession {
   close(): void
 }
 
-export function openBoardSession(boardId: string): BoardSession {
-  // tldraw shows the same name and colour in its own menus as everyone else sees on the cursor.
-  setUserPreferences({ ...getUserPreferences(), ...loadGuest(localStorage) })
+/** Who opens the board: their account, as the server knows it. */
+export interface BoardUser {
+  id: string
+  name: string
+}
 
-  const connection = openBoardConnection(boardId)
+export function openBoardSession(
+  boardId: string,
+  user: BoardUser,
+  explainFailure?: () => Promise<number | null>,
+): BoardSession {
+  // tldraw shows the same name and colour in its own menus as everyone else sees on the cursor.
+  setUserPreferences({ ...getUserPreferences(), id: user.id, name: user.name, color: userColor(user.id) })
+
+  const connection = openBoardConnection(boardId, { explainFailure })
   const store = createBoardStore({
     collaboration: {
       status: computed('tldraw connection status', () =>
@@ -57,11 +67,9 @@ export function openBoardSession(boardId: string): BoardSession {
         color: editor.user.getColor(),
       }))
       const unbindPresence = bindPresence(store, connection.provider.awareness, $user)
-      const stopRemembering = react('remember the guest', () => saveGuest(localStorage, $user.get()))
       window.refinery = { editor, ydoc: connection.doc, provider: connection.provider }
       return () => {
         unbindPresence()
-        stopRemembering()
         if (window.refinery?.editor === editor) delete window.refinery
       }
     },

@@ -1,22 +1,24 @@
-import { type FormEvent, useId, useState } from 'react'
+import type { BoardTemplate, BoardView } from '@refinery/shared'
+import { type FormEvent, useEffect, useId, useState } from 'react'
+import { ApiError, api } from '../api/client'
+import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import { navigate } from '../app/router'
 import { useDocumentTitle } from '../app/useDocumentTitle'
-import { boardIdFrom, boardPath, newBoardId } from '../board/boardId'
+import { setMe, useMe } from '../auth/me'
+import { boardPath } from '../board/boardId'
+
+const ROLE_LABELS = { owner: 'Owner', editor: 'Editor', voter: 'Voter', viewer: 'Viewer' } as const
 
 export function HomePage() {
   useDocumentTitle('Refinery')
-  const inputId = useId()
-  const [boardInput, setBoardInput] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  const me = useMe()
+  if (me.status === 'loading') return <p className="page-loading">Loading…</p>
+  if (me.status === 'signed-in') return <BoardsPage name={me.user.name} />
+  return <Landing unreachable={me.status === 'unreachable'} />
+}
 
-  const openBoard = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const boardId = boardIdFrom(boardInput)
-    if (boardId) navigate(boardPath(boardId))
-    else setError('Enter a board id (letters, digits, - and _) or paste a board link.')
-  }
-
+function Landing({ unreachable }: { unreachable: boolean }) {
   return (
     <main className="centered-page">
       <section className="panel home__panel">
@@ -26,45 +28,152 @@ export function HomePage() {
         </div>
         <h1 className="home__title">Refine the backlog together, on one live board.</h1>
         <p className="muted">
-          Lay out the story map with your team: everyone sees every card, every move and every cursor as it
-          happens, and the board keeps working when the network does not.
+          Lay out the story map with your team and your clients: everyone sees every card, every move and
+          every cursor as it happens, and when the workshop ends the board becomes a ranked backlog for Jira.
         </p>
-        <button
-          type="button"
-          className="button button--primary button--large"
-          data-testid="new-board"
-          onClick={() => navigate(boardPath(newBoardId()))}
-        >
-          New board
+        {unreachable && (
+          <p className="notice notice--error" role="alert">
+            The server cannot be reached right now. Boards you opened before still work offline.
+          </p>
+        )}
+        <div className="home__actions">
+          <Link to="/signup" className="button button--primary button--large" data-testid="sign-up-link">
+            Create an account
+          </Link>
+          <Link to="/signin" className="button button--large" data-testid="sign-in-link">
+            Sign in
+          </Link>
+        </div>
+      </section>
+    </main>
+  )
+}
+
+function BoardsPage({ name }: { name: string }) {
+  const [boards, setBoards] = useState<BoardView[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    api.boards().then(
+      ({ boards }) => setBoards(boards),
+      (caught) => setError(caught instanceof ApiError ? caught.message : 'The boards could not be loaded.'),
+    )
+  }, [])
+
+  const signOut = async () => {
+    await api.signOut().catch(() => undefined)
+    setMe(null)
+  }
+
+  return (
+    <main className="boards-page">
+      <header className="topbar">
+        <Link to="/" className="brand brand--small">
+          <Logo size={24} />
+          <span className="brand__name">Refinery</span>
+        </Link>
+        <span className="topbar__spacer" />
+        <span className="muted" data-testid="signed-in-as">
+          {name}
+        </span>
+        <button type="button" className="button button--small" onClick={signOut} data-testid="sign-out">
+          Sign out
         </button>
-        <form className="home__open" onSubmit={openBoard} noValidate>
-          <label htmlFor={inputId}>Open a board</label>
-          <div className="field-row">
-            <input
-              id={inputId}
-              className="field"
-              data-testid="open-board-input"
-              placeholder="Board id or link"
-              autoComplete="off"
-              spellCheck={false}
-              value={boardInput}
-              aria-invalid={error !== null}
-              onChange={(event) => {
-                setBoardInput(event.target.value)
-                setError(null)
-              }}
-            />
-            <button type="submit" className="button">
-              Open
-            </button>
-          </div>
+      </header>
+      <div className="boards-page__body">
+        <NewBoardForm />
+        <section className="boards">
+          <h2>Your boards</h2>
           {error && (
-            <p className="field-error" role="alert">
+            <p className="notice notice--error" role="alert">
               {error}
             </p>
           )}
-        </form>
-      </section>
+          {boards === null && !error && <p className="muted">Loading your boards…</p>}
+          {boards?.length === 0 && (
+            <p className="muted">
+              No boards yet. Create one, or open an invite link someone shared with you.
+            </p>
+          )}
+          {boards && boards.length > 0 && (
+            <ul className="board-list" data-testid="board-list">
+              {boards.map((board) => (
+                <li key={board.id}>
+                  <Link to={boardPath(board.id)} className="board-list__item">
+                    <span className="board-list__title">{board.title}</span>
+                    <span className={`role-badge role-badge--${board.role}`}>{ROLE_LABELS[board.role]}</span>
+                    <span className="muted board-list__date">
+                      {new Date(board.createdAt).toLocaleDateString()}
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
     </main>
+  )
+}
+
+function NewBoardForm() {
+  const ids = { title: useId(), template: useId() }
+  const [title, setTitle] = useState('')
+  const [template, setTemplate] = useState<BoardTemplate>('story-map')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const create = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const board = await api.createBoard({ title, template })
+      navigate(boardPath(board.id))
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'The board could not be created.')
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="panel new-board">
+      <h2>New board</h2>
+      <form className="form" onSubmit={create} data-testid="new-board-form">
+        <div className="form__field">
+          <label htmlFor={ids.title}>Title</label>
+          <input
+            id={ids.title}
+            className="field"
+            name="title"
+            placeholder="Checkout journey, Q3 refinement…"
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            required
+            maxLength={120}
+          />
+        </div>
+        <div className="form__field">
+          <label htmlFor={ids.template}>Start from</label>
+          <select
+            id={ids.template}
+            className="field"
+            name="template"
+            value={template}
+            onChange={(event) => setTemplate(event.target.value as BoardTemplate)}
+          >
+            <option value="story-map">A story map (journey steps; MVP, Release 2, Later)</option>
+            <option value="blank">A blank canvas</option>
+          </select>
+        </div>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button button--primary" disabled={busy} data-testid="new-board">
+          {busy ? 'Creating…' : 'Create board'}
+        </button>
+      </form>
+    </section>
   )
 }

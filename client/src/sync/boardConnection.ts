@@ -20,7 +20,19 @@ export function syncUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
 }
 
-export function openBoardConnection(boardId: string): BoardConnection {
+export interface BoardConnectionOptions {
+  /**
+   * Asked when a connection attempt fails before the socket opens: a refused upgrade (not a member,
+   * signed out) looks like any network failure to a browser, so the caller asks the API why. Answers
+   * a close code to stop with, or null to keep retrying.
+   */
+  explainFailure?: (() => Promise<number | null>) | undefined
+}
+
+/** How often, at most, a failing connection asks why: retries are frequent, the answer rarely changes. */
+const EXPLAIN_INTERVAL_MS = 5000
+
+export function openBoardConnection(boardId: string, options: BoardConnectionOptions = {}): BoardConnection {
   const doc = new Y.Doc()
   const localCopy = new IndexeddbPersistence(`refinery-board-${boardId}`, doc)
   const provider = new WebsocketProvider(syncUrl(window.location), boardId, doc, {
@@ -36,13 +48,24 @@ export function openBoardConnection(boardId: string): BoardConnection {
   localCopy._db.catch(() => update({ localCopy: 'empty' }))
 
   provider.on('sync', (synced) => update(synced ? { synced, everSynced: true } : { synced }))
-  provider.on('connection-close', () => update({ synced: false, attemptFailed: true }))
-  provider.on('connection-error', () => update({ attemptFailed: true }))
-  provider.on('closed', ({ code }) => {
+  let lastExplained = 0
+  const refuse = (code: number) => {
     // The server refused the board in a way that retrying cannot fix: stop, and say why.
     provider.disconnect()
     update({ refusal: code })
+  }
+  provider.on('connection-close', (event) => {
+    update({ synced: false, attemptFailed: true })
+    // 1006: closed without a close frame, which is what a refused upgrade looks like from here.
+    if (event?.code !== 1006 || !options.explainFailure || !navigator.onLine) return
+    if (Date.now() - lastExplained < EXPLAIN_INTERVAL_MS) return
+    lastExplained = Date.now()
+    options.explainFailure().then((code) => {
+      if (code !== null) refuse(code)
+    })
   })
+  provider.on('connection-error', () => update({ attemptFailed: true }))
+  provider.on('closed', ({ code }) => refuse(code))
 
   // The socket can outlive the network for a long while; follow the browser's view at once instead.
   const goOnline = () => {

@@ -1,0 +1,229 @@
+import {
+  type CreatedInvite,
+  can,
+  INVITE_ROLES,
+  type InviteRole,
+  type InviteView,
+  type MemberView,
+  ROLES,
+  type Role,
+} from '@refinery/shared'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { ApiError, api } from '../api/client'
+import type { OpenBoard } from './boardContext'
+
+const ROLE_NAMES: Record<Role, string> = {
+  owner: 'Owner',
+  editor: 'Editor',
+  voter: 'Voter',
+  viewer: 'Viewer',
+}
+const ROLE_HINTS: Record<InviteRole, string> = {
+  editor: 'edits the board and votes',
+  voter: 'sees the board and votes',
+  viewer: 'sees the board',
+}
+
+/** The header's Share button and the dialog it opens. */
+export function ShareButton({ open }: { open: OpenBoard }) {
+  const dialog = useRef<HTMLDialogElement>(null)
+  const [shown, setShown] = useState(false)
+  return (
+    <>
+      <button
+        type="button"
+        className="button button--small button--primary"
+        data-testid="share"
+        onClick={() => {
+          setShown(true)
+          dialog.current?.showModal()
+        }}
+      >
+        Share
+      </button>
+      <dialog ref={dialog} className="dialog" onClose={() => setShown(false)} aria-labelledby="share-title">
+        {shown && <ShareDialogContent open={open} close={() => dialog.current?.close()} />}
+      </dialog>
+    </>
+  )
+}
+
+function message(error: unknown): string {
+  return error instanceof ApiError ? error.message : 'Something went wrong. Try again.'
+}
+
+function ShareDialogContent({ open, close }: { open: OpenBoard; close: () => void }) {
+  const boardId = open.board.id
+  const manages = can(open.board.role, 'members:manage')
+  const [members, setMembers] = useState<MemberView[] | null>(null)
+  const [invites, setInvites] = useState<InviteView[]>([])
+  const [created, setCreated] = useState<CreatedInvite | null>(null)
+  const [role, setRole] = useState<InviteRole>('editor')
+  const [error, setError] = useState<string | null>(null)
+
+  const reload = useCallback(async () => {
+    try {
+      setMembers((await api.members(boardId)).members)
+      if (manages) setInvites((await api.invites(boardId)).invites)
+    } catch (caught) {
+      setError(message(caught))
+    }
+  }, [boardId, manages])
+
+  useEffect(() => {
+    void reload()
+  }, [reload])
+
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null)
+    try {
+      await action()
+      await reload()
+    } catch (caught) {
+      setError(message(caught))
+    }
+  }
+
+  return (
+    <div className="share" data-testid="share-dialog">
+      <header className="dialog__header">
+        <h2 id="share-title">Share “{open.board.title}”</h2>
+        <button type="button" className="button button--small" onClick={close} aria-label="Close">
+          Close
+        </button>
+      </header>
+
+      {manages ? (
+        <section className="share__section">
+          <h3>Invite people</h3>
+          <p className="muted">
+            Anyone with a link joins with its role; people without an account just type their name. Links work
+            for a week unless you revoke them.
+          </p>
+          <div className="field-row">
+            <select
+              className="field"
+              value={role}
+              onChange={(event) => setRole(event.target.value as InviteRole)}
+              data-testid="invite-role"
+              aria-label="Role for the new link"
+            >
+              {INVITE_ROLES.map((option) => (
+                <option key={option} value={option}>
+                  {ROLE_NAMES[option]}: {ROLE_HINTS[option]}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              className="button button--primary"
+              data-testid="create-invite"
+              onClick={() => act(async () => setCreated(await api.createInvite(boardId, role)))}
+            >
+              Create link
+            </button>
+          </div>
+          {created && <InviteLink invite={created} />}
+          {invites.length > 0 && (
+            <ul className="share__list" data-testid="open-invites">
+              {invites.map((invite) => (
+                <li key={invite.id} className="share__row">
+                  <span>{ROLE_NAMES[invite.role]} link</span>
+                  <span className="muted">until {new Date(invite.expiresAt).toLocaleDateString()}</span>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() => act(() => api.revokeInvite(boardId, invite.id))}
+                  >
+                    Revoke
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : (
+        <p className="muted">Only the board's owners can invite people.</p>
+      )}
+
+      <section className="share__section">
+        <h3>Members</h3>
+        {members === null ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <ul className="share__list" data-testid="members">
+            {members.map((member) => (
+              <li key={member.userId} className="share__row">
+                <span>
+                  {member.name}
+                  {member.userId === open.me.id && <span className="muted"> (you)</span>}
+                  {member.isGuest && <span className="muted"> · guest</span>}
+                  {member.email && <span className="muted"> · {member.email}</span>}
+                </span>
+                {manages ? (
+                  <>
+                    <select
+                      className="field field--small"
+                      value={member.role}
+                      aria-label={`Role of ${member.name}`}
+                      onChange={(event) =>
+                        act(() => api.setMemberRole(boardId, member.userId, event.target.value as Role))
+                      }
+                    >
+                      {ROLES.map((option) => (
+                        <option key={option} value={option}>
+                          {ROLE_NAMES[option]}
+                        </option>
+                      ))}
+                    </select>
+                    <button
+                      type="button"
+                      className="button button--small"
+                      onClick={() => act(() => api.removeMember(boardId, member.userId))}
+                    >
+                      Remove
+                    </button>
+                  </>
+                ) : (
+                  <span className={`role-badge role-badge--${member.role}`}>{ROLE_NAMES[member.role]}</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+/** A new invite link, ready to copy. */
+function InviteLink({ invite }: { invite: CreatedInvite }) {
+  const [copied, setCopied] = useState(false)
+  const copy = () => {
+    navigator.clipboard?.writeText(invite.url).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    )
+  }
+  return (
+    <div className="field-row share__link">
+      <input
+        className="field"
+        readOnly
+        value={invite.url}
+        data-testid="invite-url"
+        onFocus={(e) => e.target.select()}
+      />
+      {navigator.clipboard && (
+        <button type="button" className="button" onClick={copy} data-testid="copy-invite">
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      )}
+    </div>
+  )
+}

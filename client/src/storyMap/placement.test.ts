@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest'
+import {
+  type Box,
+  CARD_GAP,
+  placeJourneyStep,
+  placeReleaseSlice,
+  placeStoryCard,
+  SLICE_HEADER,
+  stepAt,
+} from './placement'
+
+// The story-map template: steps 240 wide with 20 between them, slices under them from y 140.
+const steps: Box[] = [
+  { x: 20, y: 0, w: 240, h: 100 },
+  { x: 280, y: 0, w: 240, h: 100 },
+]
+const slices: Box[] = [
+  { x: -20, y: 140, w: 1060, h: 400 },
+  { x: -20, y: 560, w: 1060, h: 400 },
+]
+const card = { w: 240, h: 150 }
+
+describe('stepAt', () => {
+  it('finds the column holding x, edges included, the leftmost when steps overlap', () => {
+    expect(stepAt(steps, 100)).toBe(steps[0])
+    expect(stepAt(steps, 280)).toBe(steps[1])
+    expect(stepAt(steps, 270)).toBeNull()
+    const wide = { x: 0, y: 0, w: 600, h: 100 }
+    expect(stepAt([steps[1] as Box, wide], 300)).toBe(wide)
+  })
+})
+
+describe('placeStoryCard', () => {
+  it('lines a card dropped on a step up under it, below the slice name', () => {
+    expect(placeStoryCard({ drop: { x: 400, y: 50 }, card, steps, slices, cards: [] })).toEqual({
+      x: 280,
+      y: 140 + SLICE_HEADER,
+    })
+  })
+
+  it('stays under the step when there is no slice', () => {
+    expect(placeStoryCard({ drop: { x: 30, y: 10 }, card, steps, slices: [], cards: [] })).toEqual({
+      x: 20,
+      y: 100 + CARD_GAP,
+    })
+  })
+
+  it('goes below the last card of the column it was dropped on', () => {
+    const cards: Box[] = [
+      { x: 22, y: 184, w: 240, h: 150 },
+      // Another column's card is not in the way.
+      { x: 280, y: 354, w: 240, h: 150 },
+    ]
+    expect(placeStoryCard({ drop: { x: 100, y: 200 }, card, steps, slices, cards })).toEqual({
+      x: 20,
+      y: 334 + CARD_GAP,
+    })
+  })
+
+  it('goes below the next slice’s name when the column spills into it', () => {
+    const cards: Box[] = [
+      { x: 20, y: 184, w: 240, h: 150 },
+      { x: 20, y: 354, w: 240, h: 150 },
+    ]
+    expect(placeStoryCard({ drop: { x: 100, y: 200 }, card, steps, slices, cards })).toEqual({
+      x: 20,
+      y: 560 + SLICE_HEADER,
+    })
+  })
+
+  it('keeps the drop height further down the column, in a later slice', () => {
+    const cards: Box[] = [{ x: 20, y: 184, w: 240, h: 150 }]
+    expect(placeStoryCard({ drop: { x: 100, y: 800 }, card, steps, slices, cards })).toEqual({
+      x: 20,
+      y: 800 - card.h / 2,
+    })
+    // Right under a slice's top, the card moves below its name.
+    expect(placeStoryCard({ drop: { x: 100, y: 570 }, card, steps, slices, cards })).toEqual({
+      x: 20,
+      y: 560 + SLICE_HEADER,
+    })
+  })
+
+  it('fills a gap between two cards when the card fits in it', () => {
+    const cards: Box[] = [
+      { x: 20, y: 184, w: 240, h: 150 },
+      { x: 20, y: 900, w: 240, h: 150 },
+    ]
+    expect(placeStoryCard({ drop: { x: 100, y: 300 }, card, steps, slices, cards })).toEqual({
+      x: 20,
+      y: 354,
+    })
+  })
+
+  it('leaves a card dropped outside every column centred on the drop', () => {
+    expect(placeStoryCard({ drop: { x: 2000, y: 300 }, card, steps, slices, cards: [] })).toEqual({
+      x: 1880,
+      y: 225,
+    })
+  })
+})
+
+describe('placeJourneyStep', () => {
+  it('puts a new step on the row of the others, centred on the drop', () => {
+    expect(placeJourneyStep({ x: 700, y: 600 }, { w: 240, h: 100 }, steps)).toEqual({ x: 580, y: 0 })
+  })
+
+  it('centres the first step on the drop', () => {
+    expect(placeJourneyStep({ x: 700, y: 600 }, { w: 240, h: 100 }, [])).toEqual({ x: 580, y: 550 })
+  })
+})
+
+describe('placeReleaseSlice', () => {
+  it('lines a new slice up with the others, as wide as they reach', () => {
+    const ragged: Box[] = [
+      { x: -20, y: 140, w: 1000, h: 400 },
+      { x: 40, y: 560, w: 1200, h: 400 },
+    ]
+    expect(placeReleaseSlice({ x: 500, y: 1200 }, { w: 2000, h: 400 }, ragged)).toEqual({
+      x: -20,
+      y: 1000,
+      w: 1260,
+      h: 400,
+    })
+  })
+
+  it('centres the first slice on the drop', () => {
+    expect(placeReleaseSlice({ x: 0, y: 0 }, { w: 2000, h: 400 }, [])).toEqual({
+      x: -1000,
+      y: -200,
+      w: 2000,
+      h: 400,
+    })
+  })
+})

@@ -1,0 +1,85 @@
+/** A box in page coordinates. */
+export interface Box {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+export interface Point {
+  x: number
+  y: number
+}
+
+/** Space between a journey step and its first card, and between cards of one column. */
+export const CARD_GAP = 20
+/** The top of a release slice that holds its name; cards start below it. */
+export const SLICE_HEADER = 44
+
+const bottom = (box: Box) => box.y + box.h
+const centreX = (box: Box) => box.x + box.w / 2
+const containsX = (box: Box, x: number) => x >= box.x && x <= box.x + box.w
+const containsY = (box: Box, y: number) => y >= box.y && y <= bottom(box)
+
+/** The journey step whose column holds `x`: the first by left edge, as the backlog chooses. */
+export function stepAt(steps: readonly Box[], x: number): Box | null {
+  const holding = steps.filter((step) => containsX(step, x))
+  holding.sort((a, b) => a.x - b.x)
+  return holding[0] ?? null
+}
+
+interface CardPlacement {
+  /** Where the card was dropped: the centre of the new card. */
+  drop: Point
+  card: { w: number; h: number }
+  steps: readonly Box[]
+  slices: readonly Box[]
+  /** The other cards on the page, to stack under rather than cover. */
+  cards: readonly Box[]
+}
+
+/**
+ * Where a new story card goes: dropped in a journey step's column, it lines up with the step's left edge,
+ * below the step, below the name of the release slice it lands in, at the drop point or, if a card of that
+ * column is in the way, just below it. Outside every column it stays centred on the drop.
+ */
+export function placeStoryCard({ drop, card, steps, slices, cards }: CardPlacement): Point {
+  const step = stepAt(steps, drop.x)
+  if (!step) return { x: drop.x - card.w / 2, y: drop.y - card.h / 2 }
+
+  const column = cards.filter((other) => stepAt(steps, centreX(other)) === step)
+  const belowSliceName = (y: number) => {
+    const slice = slices.find((candidate) => containsY(candidate, y + card.h / 2))
+    return slice ? Math.max(y, slice.y + SLICE_HEADER) : y
+  }
+  const pastCards = (y: number) => {
+    const inTheWay = column.find((other) => y < bottom(other) + CARD_GAP && y + card.h + CARD_GAP > other.y)
+    return inTheWay ? bottom(inTheWay) + CARD_GAP : y
+  }
+  // Each move only goes down, past a slice's name or a card, so this ends once nothing is in the way.
+  let y = Math.max(bottom(step) + CARD_GAP, drop.y - card.h / 2)
+  for (let next = pastCards(belowSliceName(y)); next !== y; next = pastCards(belowSliceName(y))) y = next
+  return { x: step.x, y }
+}
+
+/**
+ * Where a new journey step goes: on the row of the existing steps (the top of the map), centred
+ * horizontally on the drop. The first step is simply centred on the drop.
+ */
+export function placeJourneyStep(drop: Point, step: { w: number; h: number }, steps: readonly Box[]): Point {
+  const x = drop.x - step.w / 2
+  const row = steps.length ? Math.min(...steps.map((other) => other.y)) : drop.y - step.h / 2
+  return { x, y: row }
+}
+
+/**
+ * Where a new release slice goes, and how wide: lined up with the left edge of the existing slices and as
+ * wide as the widest, centred vertically on the drop, so the lanes stay one stack under the journey.
+ */
+export function placeReleaseSlice(drop: Point, slice: { w: number; h: number }, slices: readonly Box[]): Box {
+  const y = drop.y - slice.h / 2
+  if (!slices.length) return { x: drop.x - slice.w / 2, y, w: slice.w, h: slice.h }
+  const x = Math.min(...slices.map((other) => other.x))
+  const w = Math.max(...slices.map((other) => other.x + other.w)) - x
+  return { x, y, w, h: slice.h }
+}
