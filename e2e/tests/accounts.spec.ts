@@ -56,8 +56,13 @@ test('an owner shares an editor link; a guest joins with just a name, and both w
   // The owner sees the guest among the members, as an editor.
   await owner.getByTestId('share').click()
   await expect(owner.getByTestId('members')).toContainText('Gus from the client')
+  // And renames the board from the same dialog; the header follows, and the guest's list too.
+  await owner.getByTestId('board-title-input').fill('Client workshop, day 2')
+  await owner.getByTestId('save-board-settings').click()
+  await expect(owner.getByTestId('save-board-settings')).toHaveText('Saved')
   await testInfo.attach('owner-share-dialog', { body: await owner.screenshot(), contentType: 'image/png' })
   await owner.getByRole('button', { name: 'Close' }).click()
+  await expect(owner.getByTestId('board-title')).toHaveText('Client workshop, day 2')
   await testInfo.attach('guest-final', { body: await guest.screenshot(), contentType: 'image/png' })
   await ownerContext.close()
   await guestContext.close()

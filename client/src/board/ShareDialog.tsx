@@ -8,9 +8,11 @@ import {
   ROLES,
   type Role,
 } from '@refinery/shared'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError, api } from '../api/client'
+import { navigate } from '../app/router'
 import type { OpenBoard } from './boardContext'
+import { rememberView } from './useBoardAccess'
 
 const ROLE_NAMES: Record<Role, string> = {
   owner: 'Owner',
@@ -192,12 +194,87 @@ function ShareDialogContent({ open, close }: { open: OpenBoard; close: () => voi
           </ul>
         )}
       </section>
+      {can(open.board.role, 'board:configure') && <BoardSettings open={open} onError={setError} />}
       {error && (
         <p className="field-error" role="alert">
           {error}
         </p>
       )}
     </div>
+  )
+}
+
+/** The owner's settings: the board's title, the dots each person may place, and deleting it. */
+function BoardSettings({ open, onError }: { open: OpenBoard; onError: (message: string | null) => void }) {
+  const [title, setTitle] = useState(open.board.title)
+  const [budget, setBudget] = useState(String(open.board.voteBudget))
+  const [saved, setSaved] = useState(false)
+  const boardId = open.board.id
+
+  const save = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    onError(null)
+    try {
+      const board = await api.updateBoard(boardId, { title, voteBudget: Number(budget) })
+      rememberView(board)
+      open.setBoard(board)
+      setSaved(true)
+    } catch (caught) {
+      onError(message(caught))
+    }
+  }
+
+  const remove = async () => {
+    if (!window.confirm(`Delete “${open.board.title}” for everyone? This cannot be undone.`)) return
+    try {
+      await api.deleteBoard(boardId)
+      navigate('/')
+    } catch (caught) {
+      onError(message(caught))
+    }
+  }
+
+  return (
+    <section className="share__section">
+      <h3>Board settings</h3>
+      <form className="form" onSubmit={save} onChange={() => setSaved(false)}>
+        <div className="field-row">
+          <label className="form__field share__grow">
+            Title
+            <input
+              className="field"
+              value={title}
+              onChange={(event) => setTitle(event.target.value)}
+              required
+              maxLength={120}
+              data-testid="board-title-input"
+            />
+          </label>
+          <label className="form__field">
+            Dots per person
+            <input
+              className="field share__number"
+              type="number"
+              min={0}
+              max={100}
+              value={budget}
+              onChange={(event) => setBudget(event.target.value)}
+              required
+              data-testid="vote-budget-input"
+            />
+          </label>
+        </div>
+        <div className="field-row">
+          <button type="submit" className="button" data-testid="save-board-settings">
+            {saved ? 'Saved' : 'Save'}
+          </button>
+          <span className="share__grow" />
+          <button type="button" className="button button--danger" onClick={remove} data-testid="delete-board">
+            Delete board
+          </button>
+        </div>
+      </form>
+    </section>
   )
 }
 

@@ -5,6 +5,8 @@ import { createContext, useContext } from 'react'
 export interface OpenBoard {
   board: BoardView
   me: PublicUser
+  /** After a change through the API (title, vote budget): the page shows the board as it is now. */
+  setBoard(board: BoardView): void
 }
 
 export const BoardContext = createContext<OpenBoard | null>(null)

@@ -23,7 +23,7 @@ function rememberedView(boardId: string): BoardView | null {
   }
 }
 
-function rememberView(board: BoardView): void {
+export function rememberView(board: BoardView): void {
   try {
     localStorage.setItem(viewKey(board.id), JSON.stringify(board))
   } catch {
@@ -35,6 +35,7 @@ function rememberView(board: BoardView): void {
 export function useBoardAccess(boardId: string): BoardAccess {
   const me = useMe()
   const [access, setAccess] = useState<BoardAccess>({ status: 'loading' })
+  const [changed, setChanged] = useState<BoardView | null>(null)
 
   useEffect(() => {
     if (me.status === 'loading') return
@@ -46,7 +47,7 @@ export function useBoardAccess(boardId: string): BoardAccess {
       const board = rememberedView(boardId)
       setAccess(
         me.user && board
-          ? { status: 'ready', open: { board, me: me.user } }
+          ? { status: 'ready', open: { board, me: me.user, setBoard: setChanged } }
           : {
               status: 'unavailable',
               message: 'The server cannot be reached, and this board was never opened here.',
@@ -58,13 +59,13 @@ export function useBoardAccess(boardId: string): BoardAccess {
     api.board(boardId).then(
       (board) => {
         rememberView(board)
-        if (!cancelled) setAccess({ status: 'ready', open: { board, me: me.user } })
+        if (!cancelled) setAccess({ status: 'ready', open: { board, me: me.user, setBoard: setChanged } })
       },
       (error) => {
         if (cancelled) return
         const board = rememberedView(boardId)
         if (error instanceof ApiError && error.status === 404) setAccess({ status: 'not-found' })
-        else if (board) setAccess({ status: 'ready', open: { board, me: me.user } })
+        else if (board) setAccess({ status: 'ready', open: { board, me: me.user, setBoard: setChanged } })
         else setAccess({ status: 'unavailable', message: (error as Error).message })
       },
     )
@@ -73,7 +74,8 @@ export function useBoardAccess(boardId: string): BoardAccess {
     }
   }, [boardId, me])
 
-  return access
+  if (access.status !== 'ready' || !changed || changed.id !== boardId) return access
+  return { status: 'ready', open: { ...access.open, board: changed } }
 }
 
 /**
