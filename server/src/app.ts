@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
@@ -21,6 +20,7 @@ import type { Config } from './config'
 import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
 import { originCheck } from './http/origin'
+import { acceptUpgrade, createWebSocketUpgrade } from './http/websocketUpgrade'
 import type { Logger } from './logger'
 import type { Metrics } from './metrics'
 import type { Storage } from './storage/types'
@@ -78,9 +78,6 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
   }
 
   const app = new Hono<AppEnv>()
-  const websocket = createNodeWebSocket({ app })
-  // ws enforces the limit while reading the frame and closes with 1009, before buffering more.
-  websocket.wss.options.maxPayload = config.maxMessageBytes
 
   app.use('*', requestId())
   app.use('*', async (c, next) => {
@@ -166,19 +163,12 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
         c.set('board', { id: boardId, role })
         await next()
       },
-      websocket.upgradeWebSocket((c) => {
+      (c) => {
         const user = c.var.user as User
         const { id: boardId, role } = c.var.board
-        return {
-          onOpen: (_event, ws) => {
-            // The raw socket goes to the sync core, which reads frames itself: no per-message wrapping.
-            sync.accept(ws.raw as NonNullable<typeof ws.raw>, boardId, {
-              identity: { id: user.id, name: user.name },
-              role,
-            })
-          },
-        }
-      }),
+        const identity = { id: user.id, name: user.name }
+        return acceptUpgrade(c, (socket) => sync.accept(socket, boardId, { identity, role }))
+      },
     )
 
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', 'No such API route'))
@@ -212,7 +202,8 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
     )
   }
 
-  return { app: routes, injectWebSocket: websocket.injectWebSocket, wss: websocket.wss }
+  const websocket = createWebSocketUpgrade(app, { maxPayload: config.maxMessageBytes })
+  return { app: routes, attachWebSocket: websocket.attach, wss: websocket.wss }
 }
 
 export type AppType = ReturnType<typeof createApp>['app']

@@ -43,7 +43,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const metrics = createMetrics()
   const sync = new SyncServer({ store, logger, roomIdleMs: config.roomIdleMs, relay, metrics: metrics.sync })
   metrics.watch(sync)
-  const { app, injectWebSocket, wss } = createApp({ config, logger, store, sync, relay, metrics })
+  const { app, attachWebSocket, wss } = createApp({ config, logger, store, sync, relay, metrics })
 
   const server = await new Promise<Server>((resolve, reject) => {
     // Without createServer options, @hono/node-server serves plain HTTP/1.1 from node:http.
@@ -52,7 +52,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     )
     http.once('error', reject)
   })
-  injectWebSocket(server)
+  attachWebSocket(server)
   const { port } = server.address() as AddressInfo
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
   logger.info({ url, storage: store.engine }, 'refinery is listening')

@@ -4,7 +4,11 @@ import type { Session, User } from '../auth/sessions'
 
 /** What every request carries through the Hono app. */
 export interface AppEnv {
-  Bindings: { incoming: IncomingMessage }
+  Bindings: {
+    incoming: IncomingMessage
+    /** Set by a route that accepts a WebSocket upgrade (see websocketUpgrade.ts). */
+    acceptSocket?: import('./websocketUpgrade').AcceptSocket
+  }
   Variables: {
     requestId: string
     user: User | null
