@@ -113,6 +113,31 @@ describe('dot voting', () => {
     expect((await vote('shape:geo', 1)).status).toBe(404)
   })
 
+  it('an editor who saw votes change reconnects without being taken for a forger', async () => {
+    const { running, owner, boardId, vote } = await votingBoard()
+    await vote('shape:a', 1)
+    await vote('shape:a', 2)
+    const editor = await signUp(running.port, 'Ed')
+    await addMember(running.port, owner.cookie, boardId, editor.cookie, 'editor')
+    const first: TestClient = connectClient(running.port, boardId, { cookie: editor.cookie })
+    cleanups.push(() => first.destroy())
+    await waitFor(() => first.doc.getMap(VOTES_KEY).size === 1)
+    await vote('shape:a', 0)
+    await waitFor(() => first.doc.getMap(VOTES_KEY).size === 0)
+
+    // Reconnecting sends the server its whole delete set, the server's own vote deletes included.
+    const closes: number[] = []
+    first.provider.on('connection-close', (event: CloseEvent | null) => closes.push(event?.code ?? 0))
+    first.provider.disconnect()
+    first.provider.connect()
+    await waitForSync(first)
+    getRecords(first.doc).set('shape:after', new (await import('yjs')).Map())
+    await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('shape:after') === true, {
+      message: 'the editor’s edit after reconnecting',
+    })
+    expect(closes.filter((code) => code === 4409)).toEqual([])
+  })
+
   it('a viewer may not vote (403); a malformed vote is a 400', async () => {
     const { running, owner, boardId, vote } = await votingBoard()
     const viewer = await signUp(running.port, 'Vera')

@@ -77,6 +77,16 @@ describe('touchesVotes', () => {
     expect(touchesVotes(server, update)).toBe(true)
   })
 
+  it('lets a reconnecting client send back deletes of votes the server made itself', () => {
+    const { server, client } = synced()
+    // The server changes a vote (deleting the old value) and the client receives it.
+    const change = updateOf(server, () => server.getMap(VOTES_KEY).set('shape:a|u1', 3))
+    Y.applyUpdate(client, change)
+    // On reconnect the client answers with all the server lacks: nothing, plus its whole delete set.
+    const reply = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server))
+    expect(touchesVotes(server, reply)).toBe(false)
+  })
+
   it('does not mistake the deletion of a record for a vote change', () => {
     const { server, client } = synced()
     expect(

@@ -73,7 +73,10 @@ export function touchesVotes(doc: Y.Doc, update: Uint8Array): boolean {
       for (let i = Y.findIndexSS(known, clock); i < known.length; i++) {
         const struct = known[i] as Y.Item | Y.GC
         if (struct.id.clock >= clock + len) break
-        if (struct instanceof Y.Item && underVotes(struct.parent as AnyType, votes)) return true
+        // A client always sends its whole delete set: deletes the server made itself (a vote changed
+        // or taken back) come back with it, and deleting what is already deleted changes nothing.
+        if (struct instanceof Y.Item && !struct.deleted && underVotes(struct.parent as AnyType, votes))
+          return true
       }
     }
   }
