@@ -68,7 +68,11 @@ function StoryCard({ shape }: { shape: StoryCardShape }) {
           ))}
         </div>
         {dots > 0 && (
-          <span className="story-card__dots" title={`${dots} ${dots === 1 ? 'dot' : 'dots'}`} data-dots={dots}>
+          <span
+            className="story-card__dots"
+            title={`${dots} ${dots === 1 ? 'dot' : 'dots'}`}
+            data-dots={dots}
+          >
             <span className="story-card__dot" aria-hidden="true" />
             {dots}
           </span>

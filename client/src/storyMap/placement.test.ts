@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   type Box,
   CARD_GAP,
+  FRAME_MARGIN,
+  mapCamera,
   placeJourneyStep,
   placeReleaseSlice,
   placeStoryCard,
@@ -131,5 +133,26 @@ describe('placeReleaseSlice', () => {
       w: 2000,
       h: 400,
     })
+  })
+})
+
+describe('mapCamera', () => {
+  // A page point p shows on screen at (p + camera) × z.
+  const onScreen = (camera: { x: number; y: number; z: number }, p: { x: number; y: number }) => ({
+    x: (p.x + camera.x) * camera.z,
+    y: (p.y + camera.y) * camera.z,
+  })
+
+  it('shows a map narrower than the window at 100%, its corner under the menus', () => {
+    const camera = mapCamera({ x: -20, y: 0, w: 1060, h: 1400 }, { w: 1280, h: 800 })
+    expect(camera.z).toBe(1)
+    expect(onScreen(camera, { x: -20, y: 0 })).toEqual({ x: FRAME_MARGIN.side, y: FRAME_MARGIN.top })
+  })
+
+  it('zooms out to fit a wide map’s width, but not below 25%', () => {
+    const wide = mapCamera({ x: 0, y: 0, w: 2464, h: 900 }, { w: 1280, h: 800 })
+    expect(wide.z).toBeCloseTo(0.5)
+    expect(onScreen(wide, { x: 0, y: 0 }).x).toBeCloseTo(FRAME_MARGIN.side)
+    expect(mapCamera({ x: 0, y: 0, w: 100_000, h: 900 }, { w: 1280, h: 800 }).z).toBe(0.25)
   })
 })

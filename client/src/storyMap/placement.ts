@@ -83,3 +83,15 @@ export function placeReleaseSlice(drop: Point, slice: { w: number; h: number }, 
   const w = Math.max(...slices.map((other) => other.x + other.w)) - x
   return { x, y, w, h: slice.h }
 }
+
+/** Room left around the map when it is framed: the menus and the header sit over the top of the canvas. */
+export const FRAME_MARGIN = { top: 72, side: 24 }
+
+/**
+ * The camera that shows a map the way people read it: its top-left corner under the menus, as wide as
+ * the window allows but never above 100%, so the cards stay readable and the rest is a scroll away.
+ */
+export function mapCamera(map: Box, viewport: { w: number; h: number }): Point & { z: number } {
+  const z = Math.max(0.25, Math.min(1, (viewport.w - 2 * FRAME_MARGIN.side) / map.w))
+  return { x: FRAME_MARGIN.side / z - map.x, y: FRAME_MARGIN.top / z - map.y, z }
+}

@@ -59,3 +59,7 @@ export function isJourneyStep(shape: TLShape | undefined): shape is JourneyStepS
 export function isReleaseSlice(shape: TLShape | undefined): shape is ReleaseSliceShape {
   return shape?.type === RELEASE_SLICE
 }
+
+export function isStoryMapShape(shape: TLShape | undefined): shape is StoryMapShape {
+  return isStoryCard(shape) || isJourneyStep(shape) || isReleaseSlice(shape)
+}

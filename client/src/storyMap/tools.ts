@@ -8,7 +8,7 @@ import {
   type StoryMapShapeType,
 } from '@refinery/shared'
 import { createShapeId, type Editor, StateNode, type TLShapeId } from 'tldraw'
-import { type Box, placeJourneyStep, placeReleaseSlice, placeStoryCard, type Point } from './placement'
+import { type Box, type Point, placeJourneyStep, placeReleaseSlice, placeStoryCard } from './placement'
 import { isJourneyStep, isReleaseSlice, isStoryCard } from './shapeProps'
 
 /** The page boxes of the story-map shapes on the current page, but `except`. */
@@ -25,18 +25,30 @@ function mapBoxes(editor: Editor, except?: TLShapeId) {
   return boxes
 }
 
-/** Moves a new story card into its column, under the step and the cards it was dropped on. */
-export function snapStoryCard(editor: Editor, id: TLShapeId): void {
-  const card = editor.getShape(id)
+/**
+ * Puts a story-map shape dragged out of the toolbar where it would have been placed by a click on the
+ * point it was dropped at: a card into its column, a step onto the steps' row, a slice into the stack.
+ */
+export function settleDroppedShape(editor: Editor, id: TLShapeId): void {
+  const shape = editor.getShape(id)
   const bounds = editor.getShapePageBounds(id)
-  if (!isStoryCard(card) || !bounds) return
+  if (!shape || !bounds) return
   const { steps, slices, cards } = mapBoxes(editor, id)
-  const place = placeStoryCard({ drop: bounds.center, card: bounds, steps, slices, cards })
-  editor.updateShape({ id, type: STORY_CARD, x: place.x, y: place.y })
+  const drop = bounds.center
+  if (isStoryCard(shape)) {
+    const place = placeStoryCard({ drop, card: bounds, steps, slices, cards })
+    editor.updateShape({ id, type: STORY_CARD, ...place })
+  } else if (isJourneyStep(shape)) {
+    editor.updateShape({ id, type: JOURNEY_STEP, ...placeJourneyStep(drop, bounds, steps) })
+  } else if (isReleaseSlice(shape)) {
+    const { x, y, w, h } = placeReleaseSlice(drop, bounds, slices)
+    editor.updateShape({ id, type: RELEASE_SLICE, x, y, props: { w, h } })
+    editor.sendToBack([id])
+  }
 }
 
 /** Creates a story-map shape dropped at `drop` (page coordinates), neatly placed, and selects it. */
-export function addStoryMapShape(editor: Editor, type: StoryMapShapeType, drop: Point): TLShapeId {
+function addStoryMapShape(editor: Editor, type: StoryMapShapeType, drop: Point): void {
   const id = createShapeId()
   editor.markHistoryStoppingPoint(`add ${type}`)
   const { steps, slices, cards } = mapBoxes(editor)
@@ -52,7 +64,6 @@ export function addStoryMapShape(editor: Editor, type: StoryMapShapeType, drop: 
     editor.sendToBack([id])
   }
   editor.select(id)
-  return id
 }
 
 /** A tool that places one story-map shape where the canvas is clicked, then goes back to selecting. */
@@ -73,22 +84,22 @@ abstract class PlaceShapeTool extends StateNode {
   }
 }
 
-export class StoryCardTool extends PlaceShapeTool {
+class StoryCardTool extends PlaceShapeTool {
   static override id = STORY_CARD
   override readonly placedType = STORY_CARD
 }
 
-export class JourneyStepTool extends PlaceShapeTool {
+class JourneyStepTool extends PlaceShapeTool {
   static override id = JOURNEY_STEP
   override readonly placedType = JOURNEY_STEP
 }
 
-export class ReleaseSliceTool extends PlaceShapeTool {
+class ReleaseSliceTool extends PlaceShapeTool {
   static override id = RELEASE_SLICE
   override readonly placedType = RELEASE_SLICE
 }
 
-export const storyMapTools = [StoryCardTool, JourneyStepTool, ReleaseSliceTool]
+const storyMapTools = [StoryCardTool, JourneyStepTool, ReleaseSliceTool]
 
 /**
  * Adds the story-map tools to the editor's state chart. The board passes no `tools` to tldraw, so they
