@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -310,5 +311,19 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
   } finally {
     await client.end()
+  }
+}
+
+/**
+ * Undo functions run after each test of the calling file, last registered first: servers, clients,
+ * temporary directories. Call once at the top of a test file.
+ */
+export function cleanupAfterEach(): (undo: () => unknown) => void {
+  const pending: (() => unknown)[] = []
+  afterEach(async () => {
+    for (const undo of pending.splice(0).reverse()) await undo()
+  })
+  return (undo) => {
+    pending.push(undo)
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { api, signUp, startTestServer } from '../../test/helpers'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, cleanupAfterEach, signUp, startTestServer } from '../../test/helpers'
 import type { RunningServer } from '../server'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -18,15 +18,12 @@ afterAll(async () => {
   await running?.close()
 })
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const cleanup = cleanupAfterEach()
 
 /** A server with its own config (rate limits, https), closed after the test. */
 async function ownServer(overrides: Parameters<typeof startTestServer>[0]) {
   const server = await startTestServer(overrides)
-  cleanups.push(() => server.close())
+  cleanup(() => server.close())
   return server
 }
 

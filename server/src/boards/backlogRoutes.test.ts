@@ -1,19 +1,11 @@
-import {
-  type DocumentRecord,
-  defaultJourneyStepProps,
-  defaultReleaseSliceProps,
-  defaultStoryCardProps,
-  getRecords,
-  JOURNEY_STEP,
-  putRecord,
-  RELEASE_SLICE,
-  STORY_CARD,
-} from '@refinery/shared'
+import { getRecords, putRecord } from '@refinery/shared'
+import { cardAt, slice, step } from '@refinery/shared/testing'
 import { parse } from 'csv-parse/sync'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   addMember,
   api,
+  cleanupAfterEach,
   connectClient,
   createBoard,
   signUp,
@@ -23,64 +15,32 @@ import {
   waitForSync,
 } from '../../test/helpers'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-function shape(
-  id: string,
-  type: string,
-  x: number,
-  y: number,
-  props: Record<string, unknown>,
-): DocumentRecord {
-  return {
-    id,
-    typeName: 'shape',
-    type,
-    x,
-    y,
-    rotation: 0,
-    index: 'a1',
-    parentId: 'page:page',
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props,
-  }
-}
-const step = (id: string, x: number, title: string) =>
-  shape(id, JOURNEY_STEP, x, 0, { ...defaultJourneyStepProps(), title })
-const slice = (id: string, y: number, name: string) =>
-  shape(id, RELEASE_SLICE, -20, y, { ...defaultReleaseSliceProps(), w: 700, name })
-const card = (id: string, x: number, y: number, props: Record<string, unknown>) =>
-  shape(id, STORY_CARD, x, y, { ...defaultStoryCardProps(), ...props })
+const cleanup = cleanupAfterEach()
 
 /** Two steps, two slices, four cards, placed by the owner over a real socket. */
 async function smallMap() {
   const running = await startTestServer()
-  cleanups.push(() => running.close())
+  cleanup(() => running.close())
   const owner = await signUp(running.port, 'Olivia')
   const boardId = await createBoard(running.port, owner.cookie, 'Checkout, revisited')
   const client: TestClient = connectClient(running.port, boardId, { cookie: owner.cookie })
-  cleanups.push(() => client.destroy())
+  cleanup(() => client.destroy())
   await waitForSync(client)
   const records = getRecords(client.doc)
   client.doc.transact(() => {
     for (const record of [
-      step('shape:s1', 0, 'Browse'),
-      step('shape:s2', 300, 'Pay'),
-      slice('shape:mvp', 150, 'MVP'),
-      slice('shape:r2', 600, 'Release 2'),
+      step('s1', 0, 'Browse'),
+      step('s2', 300, 'Pay'),
+      slice('mvp', 150, 'MVP'),
+      slice('r2', 600, 'Release 2'),
       // Under "Pay" in the MVP, a should; under "Browse" in the MVP, a must: the must ranks first.
-      card('shape:pay-card', 300, 200, {
+      cardAt('pay-card', 420, 275, {
         title: 'Pay by card',
         moscow: 'should',
         estimate: 5,
         labels: ['payments'],
       }),
-      card('shape:search', 0, 200, {
+      cardAt('search', 120, 275, {
         title: 'Search, with "filters"',
         asA: 'shopper',
         iWant: 'to search',
@@ -89,8 +49,8 @@ async function smallMap() {
         acceptance: ['finds by name', 'finds by tag'],
         labels: ['search', 'ux'],
       }),
-      card('shape:wishlist', 0, 650, { title: 'Wishlist', moscow: 'could' }),
-      card('shape:invoice', 300, 650, { title: 'Invoice PDF', moscow: 'could' }),
+      cardAt('wishlist', 120, 725, { title: 'Wishlist', moscow: 'could' }),
+      cardAt('invoice', 420, 725, { title: 'Invoice PDF', moscow: 'could' }),
     ]) {
       putRecord(records, record)
     }
@@ -186,7 +146,10 @@ describe('the backlog of a board', () => {
   it('skips a card with invalid props with a warning, never a 500', async () => {
     const { client, running, boardId, get } = await smallMap()
     client.doc.transact(() =>
-      putRecord(getRecords(client.doc), card('shape:broken', 0, 200, { estimate: 'a lot', moscow: 'maybe' })),
+      putRecord(
+        getRecords(client.doc),
+        cardAt('broken', 120, 275, { estimate: 'a lot', moscow: 'maybe' } as never),
+      ),
     )
     await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('shape:broken') === true)
     const response = await get('/backlog')
@@ -249,7 +212,7 @@ describe('finishing a board', () => {
 describe('the story-map template', () => {
   it('starts a board with journey steps and the slices MVP, Release 2 and Later, as valid records', async () => {
     const running = await startTestServer()
-    cleanups.push(() => running.close())
+    cleanup(() => running.close())
     const owner = await signUp(running.port)
     const created = await api(running.port, '/api/boards', {
       method: 'POST',
@@ -269,7 +232,7 @@ describe('the story-map template', () => {
     expect(backlog.warnings).toEqual([])
 
     const client = connectClient(running.port, created.body.id, { cookie: owner.cookie })
-    cleanups.push(() => client.destroy())
+    cleanup(() => client.destroy())
     await waitFor(() => getRecords(client.doc).has('page:page'), {
       message: 'the template to reach a client',
     })

@@ -1,15 +1,15 @@
+import { type Capability, can, getRecords, putRecord, ROLES, type Role } from '@refinery/shared'
+import { cardAt } from '@refinery/shared/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  type Capability,
-  can,
-  defaultStoryCardProps,
-  getRecords,
-  putRecord,
-  ROLES,
-  type Role,
-  STORY_CARD,
-} from '@refinery/shared'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { addMember, api, createBoard, openRawSocket, signUp, startTestServer } from '../../test/helpers'
+  addMember,
+  api,
+  cleanupAfterEach,
+  createBoard,
+  openRawSocket,
+  signUp,
+  startTestServer,
+} from '../../test/helpers'
 import type { RunningServer } from '../server'
 
 type Person = Awaited<ReturnType<typeof signUp>>
@@ -41,14 +41,11 @@ afterAll(async () => {
   await running?.close()
 })
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const cleanup = cleanupAfterEach()
 
 async function ownServer(overrides: Parameters<typeof startTestServer>[0] = {}) {
   const server = await startTestServer(overrides)
-  cleanups.push(() => server.close())
+  cleanup(() => server.close())
   return server
 }
 
@@ -84,20 +81,7 @@ async function freshBoard(member: Person | null, role: Role | null): Promise<Fix
   if (invite.status !== 201) throw new Error(`creating the fixture invite failed: ${invite.status}`)
   const cardId = 'shape:fixture-card'
   await running.sync.change(boardId, (doc) =>
-    putRecord(getRecords(doc), {
-      id: cardId,
-      typeName: 'shape',
-      type: STORY_CARD,
-      x: 0,
-      y: 0,
-      rotation: 0,
-      index: 'a1',
-      parentId: 'page:page',
-      isLocked: false,
-      opacity: 1,
-      meta: {},
-      props: { ...defaultStoryCardProps(), title: 'Fixture card' },
-    }),
+    putRecord(getRecords(doc), cardAt('fixture-card', 120, 75, { title: 'Fixture card' })),
   )
   const finished = await api(port, `/api/boards/${boardId}/finish`, {
     method: 'POST',

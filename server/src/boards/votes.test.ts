@@ -1,8 +1,10 @@
 import { getRecords, putRecord, VOTES_KEY } from '@refinery/shared'
-import { afterEach, describe, expect, it } from 'vitest'
+import { cardAt } from '@refinery/shared/testing'
+import { describe, expect, it } from 'vitest'
 import {
   addMember,
   api,
+  cleanupAfterEach,
   connectClient,
   createBoard,
   signUp,
@@ -12,50 +14,21 @@ import {
   waitForSync,
 } from '../../test/helpers'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-const card = (id: string) => ({
-  id,
-  typeName: 'shape',
-  type: 'story-card',
-  x: 0,
-  y: 0,
-  rotation: 0,
-  parentId: 'page:page',
-  index: 'a1',
-  isLocked: false,
-  opacity: 1,
-  meta: {},
-  props: {
-    w: 240,
-    h: 150,
-    title: id,
-    asA: '',
-    iWant: '',
-    soThat: '',
-    acceptance: [],
-    estimate: null,
-    moscow: null,
-    labels: [],
-  },
-})
+const cleanup = cleanupAfterEach()
 
 /** A board with three story cards placed by its owner over a real socket, and a voter. */
 async function votingBoard() {
   const running = await startTestServer()
-  cleanups.push(() => running.close())
+  cleanup(() => running.close())
   const owner = await signUp(running.port, 'Olivia')
   const boardId = await createBoard(running.port, owner.cookie)
   const voter = await signUp(running.port, 'Vic')
   await addMember(running.port, owner.cookie, boardId, voter.cookie, 'voter')
   const ownerClient: TestClient = connectClient(running.port, boardId, { cookie: owner.cookie })
-  cleanups.push(() => ownerClient.destroy())
+  cleanup(() => ownerClient.destroy())
   await waitForSync(ownerClient)
   ownerClient.doc.transact(() => {
-    for (const id of ['shape:a', 'shape:b', 'shape:c']) putRecord(getRecords(ownerClient.doc), card(id))
+    for (const id of ['a', 'b', 'c']) putRecord(getRecords(ownerClient.doc), cardAt(id, 120, 75))
   })
   await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').size === 3)
   const vote = (cardId: string, dots: number, cookie = voter.cookie) =>
@@ -107,7 +80,7 @@ describe('dot voting', () => {
     const { vote, ownerClient, running, boardId } = await votingBoard()
     expect((await vote('shape:nope', 1)).status).toBe(404)
     ownerClient.doc.transact(() =>
-      putRecord(getRecords(ownerClient.doc), { ...card('shape:geo'), type: 'geo' }),
+      putRecord(getRecords(ownerClient.doc), { ...cardAt('geo', 120, 75), type: 'geo' }),
     )
     await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('shape:geo') === true)
     expect((await vote('shape:geo', 1)).status).toBe(404)
@@ -120,7 +93,7 @@ describe('dot voting', () => {
     const editor = await signUp(running.port, 'Ed')
     await addMember(running.port, owner.cookie, boardId, editor.cookie, 'editor')
     const first: TestClient = connectClient(running.port, boardId, { cookie: editor.cookie })
-    cleanups.push(() => first.destroy())
+    cleanup(() => first.destroy())
     await waitFor(() => first.doc.getMap(VOTES_KEY).size === 1)
     await vote('shape:a', 0)
     await waitFor(() => first.doc.getMap(VOTES_KEY).size === 0)

@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process'
 import { CloseCode } from '@refinery/shared'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   api,
+  cleanupAfterEach,
   connectClient,
   createBoard,
   databaseUrlWithSchema,
@@ -29,10 +30,7 @@ afterAll(async () => {
   for (const schema of schemas) await dropSchema(schema)
 })
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const cleanup = cleanupAfterEach()
 
 interface Instance {
   child: ChildProcess
@@ -49,12 +47,12 @@ async function cluster({ redisUrl = TEST_REDIS_URL }: { redisUrl?: string } = {}
       .filter((instance) => instance.child.exitCode === null && instance.child.signalCode === null)
       .map((i) => i.port),
   )
-  cleanups.push(() => balancer.close())
+  cleanup(() => balancer.close())
   const origin = `http://localhost:${balancer.port}`
   const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PUBLIC_URL: origin, ROOM_IDLE_MS: '60000' }
   const start = async () => {
     const instance = await spawnServer(env)
-    cleanups.push(() => instance.child.kill('SIGKILL'))
+    cleanup(() => instance.child.kill('SIGKILL'))
     instances.push(instance)
     return instance
   }
@@ -64,7 +62,7 @@ async function cluster({ redisUrl = TEST_REDIS_URL }: { redisUrl?: string } = {}
   const connect = (port: number, boardId: string, cookie: string) => {
     const client = connectClient(port, boardId, { cookie, origin })
     clients.push(client)
-    cleanups.push(() => client.destroy())
+    cleanup(() => client.destroy())
     return client
   }
   return { a, b, start, balancer, origin, connect, clients }
@@ -158,7 +156,7 @@ describe('several instances on PostgreSQL and Redis', () => {
 
   it('a Redis restart: the relay comes back and the instances converge again', async () => {
     const redis = await startRedis()
-    cleanups.push(() => redis.stop())
+    cleanup(() => redis.stop())
     const { a, b, origin, connect } = await cluster({ redisUrl: redis.url })
     const ada = await signUp(a.port, 'Ada', origin)
     const boardId = await createBoard(a.port, ada.cookie, 'Through an outage', origin)
@@ -175,7 +173,7 @@ describe('several instances on PostgreSQL and Redis', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
 
     const restarted = await startRedis(redis.port)
-    cleanups.push(() => restarted.stop())
+    cleanup(() => restarted.stop())
     await waitFor(() => cards(onB).get('during-a') === '2' && cards(onA).get('during-b') === '3', {
       timeout: 15_000,
       message: 'the instances to catch up after the outage',

@@ -1,9 +1,10 @@
 import { CloseCode } from '@refinery/shared'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   addMember,
   api,
+  cleanupAfterEach,
   closeCode,
   connectClient,
   createBoard,
@@ -16,14 +17,11 @@ import {
 } from '../../test/helpers'
 import { encodeUpdate } from './messages'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const cleanup = cleanupAfterEach()
 
 async function workshop() {
   const running = await startTestServer()
-  cleanups.push(() => running.close())
+  cleanup(() => running.close())
   const owner = await signUp(running.port, 'Olivia')
   const boardId = await createBoard(running.port, owner.cookie)
   const join = async (name: string, role: string) => {
@@ -33,7 +31,7 @@ async function workshop() {
   }
   const connect = (cookie: string): TestClient => {
     const client = connectClient(running.port, boardId, { cookie })
-    cleanups.push(() => client.destroy())
+    cleanup(() => client.destroy())
     return client
   }
   return { running, owner, boardId, join, connect }

@@ -1,7 +1,8 @@
 import { CloseCode } from '@refinery/shared'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
+  cleanupAfterEach,
   closeCode,
   connectClient,
   createBoard,
@@ -20,14 +21,11 @@ import type { RunningServer } from '../server'
 import { COMPACTION } from '../storage/compaction'
 import { encodeUpdate } from './messages'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const cleanup = cleanupAfterEach()
 
 async function server(overrides: Parameters<typeof startTestServer>[0] = {}) {
   const running = await startTestServer(overrides)
-  cleanups.push(() => running.close())
+  cleanup(() => running.close())
   return running
 }
 
@@ -39,7 +37,7 @@ async function ownedBoard(running: { port: number }) {
 
 function client(running: { port: number }, boardId: string, cookie: string): TestClient {
   const c = connectClient(running.port, boardId, { cookie })
-  cleanups.push(() => c.destroy())
+  cleanup(() => c.destroy())
   return c
 }
 
@@ -84,7 +82,7 @@ describe('sync over real WebSockets and SQLite', () => {
 
   it('a restart keeps everything', async () => {
     const dataDir = tempDir()
-    cleanups.push(() => removeDir(dataDir))
+    cleanup(() => removeDir(dataDir))
     const first = await startTestServer({ dataDir })
     const { owner, boardId } = await ownedBoard(first)
     const a = connectClient(first.port, boardId, { cookie: owner.cookie })
@@ -102,7 +100,7 @@ describe('sync over real WebSockets and SQLite', () => {
 
   it('compaction leaves the document exactly as it was', async () => {
     const dataDir = tempDir()
-    cleanups.push(() => removeDir(dataDir))
+    cleanup(() => removeDir(dataDir))
     const running = await server({ dataDir })
     const { owner, boardId } = await ownedBoard(running)
     const a = client(running, boardId, owner.cookie)
@@ -206,7 +204,7 @@ describe('bad input closes one connection; the room carries on', () => {
 describe('stopping the server', () => {
   it('a graceful stop closes sockets with 1012 and keeps every update', async () => {
     const dataDir = tempDir()
-    cleanups.push(() => removeDir(dataDir))
+    cleanup(() => removeDir(dataDir))
     const first: RunningServer & { config: { allowedOrigins: string[] } } = await startTestServer({ dataDir })
     const { owner, boardId } = await ownedBoard(first)
     const a = client(first, boardId, owner.cookie)
@@ -227,9 +225,9 @@ describe('stopping the server', () => {
 
   it('kill -9 after a relay loses nothing', async () => {
     const dataDir = tempDir()
-    cleanups.push(() => removeDir(dataDir))
+    cleanup(() => removeDir(dataDir))
     const first = await spawnServer({ DATA_DIR: dataDir })
-    cleanups.push(() => first.child.kill('SIGKILL'))
+    cleanup(() => first.child.kill('SIGKILL'))
     const { owner, boardId } = await ownedBoard(first)
     const writer = client(first, boardId, owner.cookie)
     const reader = client(first, boardId, owner.cookie)
@@ -246,7 +244,7 @@ describe('stopping the server', () => {
     reader.provider.disconnect()
 
     const second = await spawnServer({ DATA_DIR: dataDir })
-    cleanups.push(() => second.child.kill('SIGKILL'))
+    cleanup(() => second.child.kill('SIGKILL'))
     const fresh = client(second, boardId, owner.cookie)
     await waitFor(() => cards(fresh).size === 200, { message: 'the board after kill -9' })
     expect(cards(fresh).toJSON()).toEqual(cards(reader).toJSON())
@@ -254,7 +252,7 @@ describe('stopping the server', () => {
 
   it('SIGTERM flushes, closes sockets for reconnect and exits 0', async () => {
     const dataDir = tempDir()
-    cleanups.push(() => removeDir(dataDir))
+    cleanup(() => removeDir(dataDir))
     const first = await spawnServer({ DATA_DIR: dataDir })
     const { owner, boardId } = await ownedBoard(first)
     const a = client(first, boardId, owner.cookie)
@@ -270,7 +268,7 @@ describe('stopping the server', () => {
     a.provider.disconnect()
 
     const second = await spawnServer({ DATA_DIR: dataDir })
-    cleanups.push(() => second.child.kill('SIGKILL'))
+    cleanup(() => second.child.kill('SIGKILL'))
     const b = client(second, boardId, owner.cookie)
     await waitFor(() => cards(b).get('last') === 'word', { message: 'the last word after SIGTERM' })
   })
