@@ -14,8 +14,12 @@ export const RELAY_ORIGIN = Symbol('refinery-relay')
  * arrives in an event-loop turn; the SyncServer decides when it is stored and sent.
  */
 export class Room {
-  readonly doc = new Y.Doc()
-  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  private readonly ydoc = new Y.Doc()
+  readonly awareness = new awarenessProtocol.Awareness(this.ydoc)
+  /** What storage held at load, not yet applied to `ydoc`: a board that is only read never needs it. */
+  private unapplied: Uint8Array | null = null
+  /** The whole document as one update, for clients that have nothing yet; dropped when it changes. */
+  private fullState: Uint8Array | null = null
   readonly connections = new Set<Connection>()
   /** Which socket announced each awareness client: only that socket may change it. */
   private readonly awarenessOwners = new Map<number, Connection>()
@@ -36,13 +40,37 @@ export class Room {
     // The server announces no presence of its own.
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessChange)
+    this.ydoc.on('update', this.forgetFullState)
   }
 
+  private readonly forgetFullState = () => {
+    this.fullState = null
+  }
+
+  /** The board's document, built from what storage held the first time anything needs it. */
+  get doc(): Y.Doc {
+    const unapplied = this.unapplied
+    if (unapplied) {
+      this.unapplied = null
+      const state = this.fullState
+      Y.applyUpdate(this.ydoc, unapplied)
+      // Applying what storage held changes nothing a client could see: the stored bytes still answer.
+      this.fullState = state
+    }
+    return this.ydoc
+  }
+
+  /**
+   * Takes what storage holds. Building the Y.Doc from it is the slow part of opening a board (tens of
+   * milliseconds for a few thousand cards), and answering a joining client needs none of it: the
+   * stored bytes are that answer. So the document is built on first use instead.
+   */
   load(stored: StoredDocument): void {
-    this.doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
-      for (const update of stored.updates) Y.applyUpdate(this.doc, update)
-    })
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
+    if (parts.length > 0) {
+      this.unapplied = parts.length === 1 ? (parts[0] as Uint8Array) : Y.mergeUpdates(parts)
+      this.fullState = this.unapplied
+    }
     this.log.updates = stored.updates.length
     this.log.bytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
   }
@@ -71,7 +99,10 @@ export class Room {
 
   /** Opens the sync with a new client: our state vector, then everyone's presence. */
   greet(connection: Connection): void {
-    connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    const stateVector = this.unapplied
+      ? Y.encodeStateVectorFromUpdate(this.unapplied)
+      : Y.encodeStateVector(this.ydoc)
+    connection.send(encodeSyncStep1(stateVector))
     const clients = [...this.awareness.getStates().keys()]
     if (clients.length > 0) {
       connection.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)))
@@ -81,7 +112,19 @@ export class Room {
   /** Answers a client's state vector with what it lacks, once what it would get is stored. */
   answerSyncStep1(connection: Connection, stateVector: Uint8Array): void {
     if (this.unstored > 0) this.heldReplies.push({ connection, stateVector })
-    else connection.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
+    else connection.send(encodeSyncStep2(this.stateMissingFrom(stateVector)))
+  }
+
+  /** What a client with `stateVector` lacks, without building or encoding the document when possible. */
+  private stateMissingFrom(stateVector: Uint8Array): Uint8Array {
+    // A state vector with no clients (one zero byte): the client has nothing, so it needs everything.
+    if (stateVector.length === 1 && stateVector[0] === 0) {
+      this.fullState ??= Y.encodeStateAsUpdate(this.doc)
+      return this.fullState
+    }
+    return this.unapplied
+      ? Y.diffUpdate(this.unapplied, stateVector)
+      : Y.encodeStateAsUpdate(this.ydoc, stateVector)
   }
 
   /** Applies a client's update; throws if it does not decode. */
@@ -221,6 +264,7 @@ export class Room {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.awareness.off('update', this.onAwarenessChange)
     this.awareness.destroy()
-    this.doc.destroy()
+    this.ydoc.off('update', this.forgetFullState)
+    this.ydoc.destroy()
   }
 }

@@ -129,6 +129,30 @@ describe('sync over real WebSockets and SQLite', () => {
     expect(content).toEqual(cards(a).toJSON())
   })
 
+  it('a returning client with part of the board gets exactly what it lacks from a board loaded from storage', async () => {
+    const running = await server({ roomIdleMs: 50 })
+    const { owner, boardId } = await ownedBoard(running)
+    const returning = client(running, boardId, owner.cookie)
+    await waitForSync(returning)
+    cards(returning).set('seen', 'before')
+    await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('seen') === true)
+    returning.provider.disconnect()
+
+    const other = connectClient(running.port, boardId, { cookie: owner.cookie })
+    await waitForSync(other)
+    cards(other).set('missed', 'while away')
+    await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('missed') === true)
+    other.destroy()
+    await waitFor(() => running.sync.peekRoom(boardId) === undefined, { message: 'the room to unload' })
+
+    // Back: its state vector is not empty, so the answer is the stored state less what it has.
+    returning.provider.connect()
+    await waitFor(() => cards(returning).get('missed') === 'while away', { message: 'the missed edit' })
+    expect(cards(returning).toJSON()).toEqual({ seen: 'before', missed: 'while away' })
+    const fresh = client(running, boardId, owner.cookie)
+    await waitFor(() => cards(fresh).size === 2, { message: 'a new client to get everything' })
+  })
+
   it('unloads an idle board after its last client leaves, and loads it again intact', async () => {
     const running = await server({ roomIdleMs: 50 })
     const { owner, boardId } = await ownedBoard(running)
