@@ -79,6 +79,30 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
 
   const app = new Hono<AppEnv>()
 
+  // WebSocket upgrades first: they need the origin, session and membership checks and nothing of what
+  // the middleware below adds to a response (request ids, log lines, security headers), which would
+  // only be garbage made for every socket.
+  app.get(
+    '/sync/:boardId',
+    originCheck(config.allowedOrigins, { requireOrigin: true, safeMethods: true }),
+    sessionMiddleware(sessions, secureCookies),
+    async (c, next) => {
+      // Refused before the upgrade, so a non-member never receives a byte of the document.
+      const boardId = c.req.param('boardId')
+      const user = c.var.user
+      const role = user && BOARD_ID.test(boardId) ? await boards.roleOf(boardId, user.id) : null
+      if (!role) return apiError(c, 404, 'not_found', 'No such board')
+      c.set('board', { id: boardId, role })
+      await next()
+    },
+    (c) => {
+      const user = c.var.user as User
+      const { id: boardId, role } = c.var.board
+      const identity = { id: user.id, name: user.name }
+      return acceptUpgrade(c, (socket) => sync.accept(socket, boardId, { identity, role }))
+    },
+  )
+
   app.use('*', requestId())
   app.use('*', async (c, next) => {
     const started = performance.now()
@@ -115,8 +139,6 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
   )
   app.use('/api/*', originCheck(config.allowedOrigins))
   app.use('/api/*', sessionMiddleware(sessions, secureCookies))
-  app.use('/sync/*', originCheck(config.allowedOrigins, { requireOrigin: true, safeMethods: true }))
-  app.use('/sync/*', sessionMiddleware(sessions, secureCookies))
 
   const routes = app
     .get('/api/health', async (c) => {
@@ -152,24 +174,6 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
         },
       )
     })
-    .get(
-      '/sync/:boardId',
-      async (c, next) => {
-        // Refused before the upgrade, so a non-member never receives a byte of the document.
-        const boardId = c.req.param('boardId')
-        const user = c.var.user
-        const role = user && BOARD_ID.test(boardId) ? await boards.roleOf(boardId, user.id) : null
-        if (!role) return apiError(c, 404, 'not_found', 'No such board')
-        c.set('board', { id: boardId, role })
-        await next()
-      },
-      (c) => {
-        const user = c.var.user as User
-        const { id: boardId, role } = c.var.board
-        const identity = { id: user.id, name: user.name }
-        return acceptUpgrade(c, (socket) => sync.accept(socket, boardId, { identity, role }))
-      },
-    )
 
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', 'No such API route'))
   app.all('/sync/*', (c) => apiError(c, 404, 'not_found', 'No such board'))

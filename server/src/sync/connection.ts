@@ -14,8 +14,8 @@ export interface Participant {
 /** One client socket in one room. */
 export class Connection {
   readonly id = nextConnectionId++
-  /** The awareness client ids this socket has announced, removed when it leaves. */
-  readonly awarenessClients = new Set<number>()
+  /** The awareness client ids this socket has announced, removed when it leaves (made on first use). */
+  awarenessClients: Set<number> | null = null
 
   constructor(
     readonly socket: WebSocket,

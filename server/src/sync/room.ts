@@ -23,13 +23,15 @@ export class Room {
   readonly connections = new Set<Connection>()
   /** Which socket announced each awareness client: only that socket may change it. */
   private readonly awarenessOwners = new Map<number, Connection>()
+  // The collections below are made when first needed: most rooms of a busy server sit idle, and
+  // an idle board should cost little more than its document.
   /** Size of the board's update log in storage, to decide when to compact it. */
   readonly log: LogSize = { updates: 0, bytes: 0 }
 
   private pendingUpdates: Uint8Array[] = []
-  private readonly pendingSenders = new Set<Connection>()
-  private readonly pendingAwareness = new Set<number>()
-  private readonly awarenessSenders = new Set<Connection | null>()
+  private pendingSenders: Set<Connection> | null = null
+  private pendingAwareness: Set<number> | null = null
+  private awarenessSenders: Set<Connection | null> | null = null
   /** Sync replies held back until the updates they would include are stored. */
   private heldReplies: { connection: Connection; stateVector: Uint8Array }[] = []
   /** Updates applied to `doc` that storage has not confirmed yet. */
@@ -85,15 +87,18 @@ export class Room {
     const connection = origin instanceof Connection ? origin : null
     if (connection) {
       for (const id of added) {
+        connection.awarenessClients ??= new Set()
         connection.awarenessClients.add(id)
         this.awarenessOwners.set(id, connection)
       }
     }
     for (const id of removed) {
-      this.awarenessOwners.get(id)?.awarenessClients.delete(id)
+      this.awarenessOwners.get(id)?.awarenessClients?.delete(id)
       this.awarenessOwners.delete(id)
     }
+    this.pendingAwareness ??= new Set()
     for (const id of [...added, ...updated, ...removed]) this.pendingAwareness.add(id)
+    this.awarenessSenders ??= new Set()
     this.awarenessSenders.add(connection)
   }
 
@@ -133,6 +138,7 @@ export class Room {
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return
     Y.applyUpdate(this.doc, update, connection)
     this.pendingUpdates.push(update)
+    this.pendingSenders ??= new Set()
     this.pendingSenders.add(connection)
     this.unstored++
   }
@@ -149,7 +155,7 @@ export class Room {
   /** Removes a socket and the presence it announced. */
   remove(connection: Connection): void {
     this.connections.delete(connection)
-    if (connection.awarenessClients.size > 0) {
+    if (connection.awarenessClients && connection.awarenessClients.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null)
     }
   }
@@ -159,7 +165,7 @@ export class Room {
   }
 
   get hasPendingAwareness(): boolean {
-    return this.pendingAwareness.size > 0
+    return (this.pendingAwareness?.size ?? 0) > 0
   }
 
   /** The turn's updates merged into one, and who sent them; clears the pending list. */
@@ -167,8 +173,8 @@ export class Room {
     const updates = this.pendingUpdates
     if (updates.length === 0) return null
     this.pendingUpdates = []
-    const senders = new Set(this.pendingSenders)
-    this.pendingSenders.clear()
+    const senders = this.pendingSenders ?? new Set<Connection>()
+    this.pendingSenders = null
     const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
     return { update, senders, count: updates.length }
   }
@@ -182,6 +188,7 @@ export class Room {
   /** Puts a batch whose storage failed back in front of what arrived since. */
   requeue(update: Uint8Array, senders: Set<Connection>): void {
     this.pendingUpdates.unshift(update)
+    this.pendingSenders ??= new Set()
     for (const sender of senders) this.pendingSenders.add(sender)
   }
 
@@ -251,11 +258,13 @@ export class Room {
 
   /** Sends the presence changes of this turn, encoded once; returns the awareness update, if any. */
   flushAwareness(): Uint8Array | null {
-    if (this.pendingAwareness.size === 0) return null
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.pendingAwareness])
-    const only = this.awarenessSenders.size === 1 ? [...this.awarenessSenders][0] : undefined
-    this.pendingAwareness.clear()
-    this.awarenessSenders.clear()
+    const pending = this.pendingAwareness
+    if (!pending || pending.size === 0) return null
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...pending])
+    const senders = this.awarenessSenders
+    const only = senders?.size === 1 ? [...senders][0] : undefined
+    this.pendingAwareness = null
+    this.awarenessSenders = null
     this.broadcast(encodeAwareness(update), only ?? undefined)
     return update
   }

@@ -91,15 +91,15 @@ export class SyncServer {
     }
     room.connections.add(connection)
 
-    const early: Uint8Array[] = []
-    let ready = false
+    // Frames that arrive while the room loads; dropped once it has.
+    let early: Uint8Array[] | null = []
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) {
         this.reject(connection, CloseCode.MalformedMessage, 'text frames are not part of the protocol')
         return
       }
-      if (ready) this.handleFrame(room, connection, data)
-      else early.push(data)
+      if (early) early.push(data)
+      else this.handleFrame(room, connection, data)
     })
     socket.on('close', () => this.leave(room, connection))
     socket.on('error', (error: Error & { code?: string }) => {
@@ -115,10 +115,11 @@ export class SyncServer {
 
     entry.ready.then(
       () => {
-        ready = true
+        const frames = early ?? []
+        early = null
         if (!connection.isOpen) return
         room.greet(connection)
-        for (const frame of early) this.handleFrame(room, connection, frame)
+        for (const frame of frames) this.handleFrame(room, connection, frame)
       },
       () => connection.close(CloseCode.StorageFailed, 'the board could not be loaded'),
     )
