@@ -87,6 +87,21 @@ describe('touchesVotes', () => {
     expect(touchesVotes(server, reply)).toBe(false)
   })
 
+  it('lets through a long chain of overwrites, as a card moved many times offline sends', () => {
+    const { server, client } = synced()
+    const before = Y.encodeStateVector(server)
+    const card = client.getMap('records').get('shape:a') as Y.Map<unknown>
+    for (let x = 0; x < 300; x++) card.set('x', x)
+    expect(touchesVotes(server, Y.encodeStateAsUpdate(client, before))).toBe(false)
+  })
+
+  it('still catches a vote written after a long chain of overwrites of it', () => {
+    const { server, client } = synced()
+    const before = Y.encodeStateVector(server)
+    for (let dots = 0; dots < 300; dots++) client.getMap(VOTES_KEY).set('shape:a|u1', dots)
+    expect(touchesVotes(server, Y.encodeStateAsUpdate(client, before))).toBe(true)
+  })
+
   it('does not mistake the deletion of a record for a vote change', () => {
     const { server, client } = synced()
     expect(
