@@ -15,6 +15,8 @@ export interface Config {
   maxMessageBytes: number
   /** How long a board stays in memory after its last client leaves. */
   roomIdleMs: number
+  /** How often sockets are pinged; one silent for two pings is dropped. */
+  heartbeatMs: number
   /** The built client to serve; null serves the API only. */
   clientDist: string | null
   logLevel: string
@@ -55,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tldrawLicenseKey: env.TLDRAW_LICENSE_KEY || null,
     maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024),
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000),
+    heartbeatMs: integer(env, 'HEARTBEAT_MS', 30_000),
     clientDist:
       env.CLIENT_DIST === ''
         ? null

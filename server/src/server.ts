@@ -41,7 +41,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error
   })
   const metrics = createMetrics()
-  const sync = new SyncServer({ store, logger, roomIdleMs: config.roomIdleMs, relay, metrics: metrics.sync })
+  const sync = new SyncServer({
+    store,
+    logger,
+    roomIdleMs: config.roomIdleMs,
+    heartbeatMs: config.heartbeatMs,
+    relay,
+    metrics: metrics.sync,
+  })
   metrics.watch(sync)
   const { app, attachWebSocket, wss } = createApp({ config, logger, store, sync, relay, metrics })
 

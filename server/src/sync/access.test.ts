@@ -191,6 +191,37 @@ describe('presence identity', () => {
     expect(seen()?.user).toEqual({ id: mallory.id, name: 'Mallory', color: '#f00' })
   })
 
+  it('drops a socket that stops answering pings, and its presence with it', async () => {
+    const running = await startTestServer({ heartbeatMs: 100 })
+    cleanup(() => running.close())
+    const owner = await signUp(running.port, 'Olivia')
+    const boardId = await createBoard(running.port, owner.cookie)
+    const watcher = connectClient(running.port, boardId, { cookie: owner.cookie })
+    cleanup(() => watcher.destroy())
+    await waitForSync(watcher)
+
+    // A laptop closed mid-workshop: the connection is there, nothing answers any more.
+    const gone = connectClient(running.port, boardId, { cookie: owner.cookie })
+    cleanup(() => gone.destroy())
+    await waitForSync(gone)
+    gone.provider.awareness.setLocalState({ cursor: { x: 1, y: 1 } })
+    await waitFor(() => watcher.provider.awareness.getStates().has(gone.doc.clientID))
+    const socket = gone.provider.ws as unknown as { _receiver: { removeAllListeners(event: string): void } }
+    socket._receiver.removeAllListeners('ping')
+    gone.provider.shouldConnect = false
+
+    await waitFor(() => !watcher.provider.awareness.getStates().has(gone.doc.clientID), {
+      message: 'the silent client’s presence to go',
+    })
+    await waitFor(() => running.sync.peekRoom(boardId)?.connections.size === 1, {
+      message: 'the socket to go',
+    })
+    // The one left is the watcher, who answers pings and stays.
+    await new Promise((resolve) => setTimeout(resolve, 350))
+    expect(running.sync.peekRoom(boardId)?.connections.size).toBe(1)
+    expect(watcher.provider.wsconnected).toBe(true)
+  })
+
   it('removes a person’s presence when their socket closes', async () => {
     const { owner, join, connect } = await workshop()
     const guest = await join('Gus', 'viewer')

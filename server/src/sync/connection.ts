@@ -16,6 +16,8 @@ export class Connection {
   readonly id = nextConnectionId++
   /** The awareness client ids this socket has announced, removed when it leaves (made on first use). */
   awarenessClients: Set<number> | null = null
+  /** Whether the client answered the last heartbeat ping. */
+  alive = true
 
   constructor(
     readonly socket: WebSocket,

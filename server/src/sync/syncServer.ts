@@ -21,6 +21,11 @@ export interface SyncServerOptions {
   roomIdleMs: number
   /** How long to wait before retrying a batch that storage refused. */
   storageRetryMs?: number
+  /**
+   * How often every socket is pinged; one that has not answered the previous ping by then is gone
+   * (a laptop closed mid-workshop) and is dropped, with its cursor.
+   */
+  heartbeatMs?: number
   /** Other instances serving the same boards (Redis); none on a single instance. */
   relay?: Relay | undefined
   metrics?: SyncMetrics | undefined
@@ -52,10 +57,32 @@ export class SyncServer {
   private pipeline: Promise<void> = Promise.resolve()
   private closing = false
 
+  private readonly heartbeat: NodeJS.Timeout
+
   constructor(private readonly options: SyncServerOptions) {
     options.relay?.onRecovered(() => {
       this.pipeline = this.pipeline.then(() => this.catchUpAll())
     })
+    // One timer for every socket, rather than one per socket.
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000)
+    this.heartbeat.unref()
+  }
+
+  private checkHeartbeats(): void {
+    for (const { room } of this.rooms.values()) {
+      for (const connection of room.connections) {
+        if (!connection.alive) {
+          this.options.logger.info(
+            { boardId: room.boardId, connection: connection.id },
+            'dropped a silent connection',
+          )
+          connection.socket.terminate()
+          continue
+        }
+        connection.alive = false
+        if (connection.isOpen) connection.socket.ping()
+      }
+    }
   }
 
   get roomCount(): number {
@@ -102,6 +129,9 @@ export class SyncServer {
       else this.handleFrame(room, connection, data)
     })
     socket.on('close', () => this.leave(room, connection))
+    socket.on('pong', () => {
+      connection.alive = true
+    })
     socket.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         this.options.logger.warn(
@@ -401,6 +431,7 @@ export class SyncServer {
    */
   async close(): Promise<void> {
     this.closing = true
+    clearInterval(this.heartbeat)
     if (this.dirty.size > 0) this.pipeline = this.pipeline.then(() => this.flush())
     await this.pipeline
     for (const { room } of this.rooms.values()) {
