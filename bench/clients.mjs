@@ -1,98 +1,180 @@
-// The bench clients: stock y-websocket providers holding full Y.Docs, run in their own process so
-// their work is not counted as the server's. Reads one scenario as JSON from argv, prints one JSON
-// result line.
+// The bench clients, in a process of their own so their work is never counted as the server's. The
+// parent (run.mjs) forks this file, sends one scenario over IPC and gets back marks ({ mark }) while it
+// runs and one result ({ result }) at the end.
+//
+// Every Yjs server is driven through the same code: full Y.Docs, the same update shapes, the same
+// observation of what arrives. Only the provider differs: the stock y-websocket WebsocketProvider for
+// Refinery (with the Origin and session cookie it requires) and the y-websocket server, and
+// @hocuspocus/provider for Hocuspocus, whose protocol prefixes every message with the document name.
+// The raw relay's clients are plain ws sockets sending the same number of bytes a Yjs update takes.
+import { HocuspocusProvider } from '@hocuspocus/provider'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 
-const scenario = JSON.parse(process.argv[2])
-
-function socketClass(origin, cookie) {
-  return class extends WebSocket {
-    constructor(url, protocols) {
-      super(url, protocols, { headers: { origin, cookie } })
-    }
-  }
-}
-
-function connect(boardId) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(`ws://127.0.0.1:${scenario.port}/sync`, boardId, doc, {
-    WebSocketPolyfill: socketClass(scenario.origin, scenario.cookie),
-    disableBc: true,
-  })
-  const synced = new Promise((resolve) => {
-    if (provider.synced) resolve()
-    else provider.once('sync', resolve)
-  })
-  return { doc, provider, synced }
-}
+// Every provider adds a process 'exit' listener; hundreds of clients are expected here.
+process.setMaxListeners(0)
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const log = (message) => process.stderr.write(`  [clients] ${message}\n`)
+const mark = (name, extra = {}) => process.send?.({ mark: name, ...extra })
+
+/** Resolves with the promise's value, or with `fallback` once `ms` have passed. */
+function within(promise, ms, fallback) {
+  let timer
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve(fallback), ms)
+    }),
+  ])
+}
 
 function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+  if (sorted.length === 0) return null
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
-async function fanout({ boardId, readers, updates, rate }) {
-  const writer = connect(boardId)
-  const clients = Array.from({ length: readers }, () => connect(boardId))
-  await Promise.all([writer.synced, ...clients.map((c) => c.synced)])
-  await sleep(200)
-  const sentAt = new Map()
-  const latencies = []
-  let received = 0
-  const expected = updates * readers
-  const done = new Promise((resolve) => {
-    for (const client of clients) {
-      client.doc.getMap('bench').observe((event) => {
-        const now = performance.now()
-        for (const key of event.keysChanged) {
-          const start = sentAt.get(key)
-          if (start !== undefined) latencies.push(now - start)
-          received++
+/**
+ * The `ws` WebSocket the providers use: with the headers Refinery's upgrade needs (a browser sends
+ * both by itself), and noting when the server's sync step 2 (its answer to our state vector) has
+ * arrived, before the provider applies it. `documentName`: Hocuspocus prefixes every frame with it.
+ */
+function socketClass({ headers, documentName = false, onAnswer }) {
+  return class extends WebSocket {
+    constructor(url, protocols) {
+      super(url, protocols, headers ? { headers } : {})
+      if (!onAnswer) return
+      // Registered before the provider's own handler, so it runs first.
+      const listener = (message) => {
+        const data = message instanceof ArrayBuffer ? new Uint8Array(message) : message
+        const at = { offset: 0 }
+        if (documentName) skipVarString(data, at)
+        if (readVarUint(data, at) === 0 && readVarUint(data, at) === 1) {
+          onAnswer(performance.now())
+          this.off('message', listener)
         }
-        if (received >= expected) resolve()
-      })
+      }
+      this.on('message', listener)
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Yjs clients: a full Y.Doc behind the server's provider.
+
+/** A client holding a full Y.Doc of `room` on `target`; `synced` resolves after the first sync. */
+function yjsClient(target, room, { onAnswer } = {}) {
+  const doc = new Y.Doc()
+  let provider
+  let synced
+  if (target.kind === 'hocuspocus') {
+    const WebSocketPolyfill = socketClass({ documentName: true, onAnswer })
+    provider = new HocuspocusProvider({ url: target.ws, name: room, document: doc, WebSocketPolyfill })
+    synced = new Promise((resolve) => {
+      if (provider.isSynced) resolve()
+      else provider.on('synced', () => resolve())
+    })
+  } else {
+    const base = target.kind === 'refinery' ? `${target.ws}/sync` : target.ws
+    const headers = target.kind === 'refinery' ? { origin: target.origin, cookie: target.cookie } : undefined
+    const WebSocketPolyfill = socketClass({ headers, onAnswer })
+    provider = new WebsocketProvider(base, room, doc, { WebSocketPolyfill, disableBc: true })
+    synced = new Promise((resolve) => {
+      if (provider.synced) resolve()
+      else provider.once('sync', (isSynced) => isSynced && resolve())
+    })
+  }
+  return {
+    doc,
+    synced,
+    destroy() {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+}
+
+/** One story-map shape record as the client writes it: a Y.Map with `props` and `meta` nested. */
+function shapeRecord(id, type, x, y, props) {
+  const record = new Y.Map()
+  record.set('id', id)
+  record.set('typeName', 'shape')
+  record.set('type', type)
+  record.set('x', x)
+  record.set('y', y)
+  record.set('rotation', 0)
+  record.set('index', 'a1')
+  record.set('parentId', 'page:page')
+  record.set('isLocked', false)
+  record.set('opacity', 1)
+  record.set('meta', new Y.Map())
+  const propsMap = new Y.Map()
+  for (const [key, value] of Object.entries(props)) propsMap.set(key, value)
+  record.set('props', propsMap)
+  return record
+}
+
+const MOSCOW = ['must', 'should', 'could', 'wont', null]
+const COLUMNS = 8
+
+function storyCard(j) {
+  return shapeRecord(
+    `shape:card${j}`,
+    'story-card',
+    (j % COLUMNS) * 260,
+    150 + Math.floor(j / COLUMNS) * 170,
+    {
+      w: 240,
+      h: 150,
+      title: `Story ${j}`,
+      asA: 'workshop participant',
+      iWant: `to move card ${j} where it belongs`,
+      soThat: 'the backlog reads in the right order',
+      acceptance: [],
+      estimate: null,
+      moscow: MOSCOW[j % MOSCOW.length],
+      labels: [],
+    },
+  )
+}
+
+/** Fills `records` with `cards` story cards (and journey steps and release slices), 500 per update. */
+async function fillRecords(doc, { cards, steps = 0, slices = 0 }) {
+  const records = doc.getMap('records')
+  doc.transact(() => {
+    for (let k = 0; k < steps; k++) {
+      const id = `shape:step${k}`
+      records.set(
+        id,
+        shapeRecord(id, 'journey-step', k * 260, 0, { w: 240, h: 100, title: `Step ${k}`, description: '' }),
+      )
+    }
+    for (let k = 0; k < slices; k++) {
+      const id = `shape:slice${k}`
+      records.set(
+        id,
+        shapeRecord(id, 'release-slice', -20, 140 + k * 400, { w: 3000, h: 400, name: `Release ${k + 1}` }),
+      )
     }
   })
-  const started = performance.now()
-  const map = writer.doc.getMap('bench')
-  if (rate === 'burst') {
-    for (let i = 0; i < updates; i++) {
-      sentAt.set(`k${i}`, performance.now())
-      map.set(`k${i}`, i)
-    }
-  } else {
-    const interval = 1000 / rate
-    for (let i = 0; i < updates; i++) {
-      const due = started + i * interval
-      const wait = due - performance.now()
-      if (wait > 0) await sleep(wait)
-      sentAt.set(`k${i}`, performance.now())
-      map.set(`k${i}`, i)
-    }
+  for (let i = 0; i < cards; i += 500) {
+    doc.transact(() => {
+      for (let j = i; j < Math.min(cards, i + 500); j++) records.set(`shape:card${j}`, storyCard(j))
+    })
+    await sleep(2)
   }
-  const timeout = sleep(60_000).then(() => 'timeout')
-  const outcome = await Promise.race([done.then(() => 'ok'), timeout])
-  const elapsed = performance.now() - started
-  latencies.sort((a, b) => a - b)
-  for (const client of [writer, ...clients]) client.provider.destroy()
-  return {
-    ok: outcome === 'ok',
-    delivered: received / expected,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    elapsedMs: elapsed,
-  }
+  return records.size
 }
 
-async function fill({ boardId, entries }) {
-  const writer = connect(boardId)
-  await writer.synced
-  const records = writer.doc.getMap('records')
+/**
+ * Fills `records` with `entries` small shape records, 500 per update: the entries of the cold-sync
+ * board, as the first version of this bench wrote them (id, typeName, x, y, props with w, h, title).
+ */
+async function fillEntries(doc, entries) {
+  const records = doc.getMap('records')
   for (let i = 0; i < entries; i += 500) {
-    writer.doc.transact(() => {
+    doc.transact(() => {
       for (let j = i; j < Math.min(entries, i + 500); j++) {
         const record = new Y.Map()
         record.set('id', `shape:${j}`)
@@ -107,24 +189,518 @@ async function fill({ boardId, entries }) {
         records.set(`shape:${j}`, record)
       }
     })
-    await sleep(5)
+    await sleep(2)
   }
-  await sleep(500)
-  writer.provider.destroy()
-  return { ok: true, entries: records.size }
+  return records.size
 }
 
-async function coldSync({ boardId, entries }) {
+// ---------------------------------------------------------------------------------------------------
+// Fan-out sessions: one writer, N readers, the same calls for every server.
+
+/** Bytes of one relay message: what a Yjs frame of one small map update takes. */
+const RELAY_MESSAGE_BYTES = 32
+
+function rawSocket(target, room) {
+  const socket = new WebSocket(`${target.ws}/room/${room}`)
+  socket.binaryType = 'nodebuffer'
+  const open = new Promise((resolve, reject) => {
+    socket.once('open', resolve)
+    socket.once('error', reject)
+  })
+  socket.on('error', () => undefined)
+  return { socket, open }
+}
+
+/**
+ * Connects a writer and `readers` readers. `send(step, i)` writes update i of step `step`;
+ * `onReceive(step, i)` is called once per reader per update.
+ */
+async function openFanout(scenario, onReceive) {
+  const { targets, room, readers } = scenario
+  const target = (index) => targets[index % targets.length]
+  if (targets[0].kind === 'relay') {
+    const writer = rawSocket(targets[0], room)
+    const clients = Array.from({ length: readers }, (_, r) => rawSocket(target(r), room))
+    for (const { socket } of clients) {
+      socket.on('message', (data) => onReceive(data.readUInt16LE(0), data.readUInt32LE(2)))
+    }
+    await Promise.all([writer.open, ...clients.map((c) => c.open)])
+    return {
+      send(step, i) {
+        const payload = Buffer.alloc(RELAY_MESSAGE_BYTES)
+        payload.writeUInt16LE(step, 0)
+        payload.writeUInt32LE(i, 2)
+        payload.writeDoubleLE(performance.now(), 6)
+        writer.socket.send(payload)
+      },
+      close() {
+        for (const { socket } of [writer, ...clients]) socket.terminate()
+      },
+    }
+  }
+  const writer = yjsClient(targets[0], room)
+  const clients = Array.from({ length: readers }, (_, r) => yjsClient(target(r), room))
+  for (const client of clients) {
+    client.doc.getMap('bench').observe((event) => {
+      for (const key of event.keysChanged) {
+        const separator = key.indexOf('_')
+        onReceive(Number(key.slice(1, separator)), Number(key.slice(separator + 1)))
+      }
+    })
+  }
+  const synced = Promise.all([writer.synced, ...clients.map((c) => c.synced)]).then(() => true)
+  if (!(await within(synced, 30_000, false))) throw new Error('not every client synced within 30 s')
+  const map = writer.doc.getMap('bench')
+  return {
+    send(step, i) {
+      map.set(`s${step}_${i}`, i)
+    },
+    close() {
+      for (const client of [writer, ...clients]) client.destroy()
+    },
+  }
+}
+
+/** Bookkeeping of one step: send times, latencies, and when every reader has had every update. */
+function stepTracker(updates, readers) {
+  const sentAt = new Float64Array(updates)
+  const latencies = new Float64Array(updates * readers)
+  const worst = new Float64Array(updates)
+  let received = 0
+  let lastAt = 0
+  let resolveAll
+  const all = new Promise((resolve) => {
+    resolveAll = resolve
+  })
+  return {
+    sentAt,
+    all,
+    worst,
+    receive(i, now) {
+      if (i >= updates || received >= latencies.length) return
+      latencies[received++] = now - sentAt[i]
+      if (now - sentAt[i] > worst[i]) worst[i] = now - sentAt[i]
+      lastAt = now
+      if (received === latencies.length) resolveAll()
+    },
+    summary(startedAt) {
+      const sorted = latencies.slice(0, received).sort()
+      return {
+        ok: received === latencies.length,
+        delivered: received / latencies.length,
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        max: received > 0 ? sorted[received - 1] : null,
+        allDeliveredMs: received > 0 ? lastAt - startedAt : null,
+      }
+    },
+  }
+}
+
+/** Sends `count` updates at `rate` per second (or all in one synchronous loop for 'burst'). */
+async function sendPaced(session, step, tracker, count, rate) {
+  if (rate === 'burst') {
+    for (let i = 0; i < count; i++) {
+      tracker.sentAt[i] = performance.now()
+      session.send(step, i)
+    }
+    return
+  }
   const started = performance.now()
-  const client = connect(boardId)
-  await client.synced
-  const elapsed = performance.now() - started
-  const size = client.doc.getMap('records').size
-  client.provider.destroy()
-  return { ok: size === entries, ms: elapsed, entries: size }
+  const interval = 1000 / rate
+  let i = 0
+  // Each timer turn sends every update that is due; bounded by count.
+  while (i < count) {
+    const now = performance.now()
+    while (i < count && started + i * interval <= now) {
+      tracker.sentAt[i] = performance.now()
+      session.send(step, i)
+      i++
+    }
+    if (i < count) await sleep(Math.max(0, started + i * interval - performance.now()))
+  }
 }
 
-const runners = { fanout, fill, coldSync }
-const result = await runners[scenario.kind](scenario)
-process.stdout.write(`${JSON.stringify(result)}\n`)
-process.exit(0)
+async function settle(readers) {
+  await sleep(300 + readers * 3)
+}
+
+/**
+ * Warms up the server and the clients (JIT, buffers) with a short burst on the same sockets, as step
+ * `step`, which nothing measures; then lets everything settle.
+ */
+async function warmUp(session, step, readers, received) {
+  const updates = 100
+  for (let i = 0; i < updates; i++) session.send(step, i)
+  const deadline = performance.now() + 10_000
+  while (received() < updates * readers && performance.now() < deadline) await sleep(20)
+  await settle(readers)
+}
+
+/** Paced or burst fan-out: one writer, `updates` updates, every reader must get them all. */
+async function fanout(scenario) {
+  const { readers, updates, rate, drainMs } = scenario
+  const tracker = stepTracker(updates, readers)
+  let warmed = 0
+  const session = await openFanout(scenario, (step, i) => {
+    if (step === 1) tracker.receive(i, performance.now())
+    else warmed++
+  })
+  await settle(readers)
+  await warmUp(session, 0, readers, () => warmed)
+  mark('start')
+  const cpuBefore = process.cpuUsage()
+  const started = performance.now()
+  await sendPaced(session, 1, tracker, updates, rate)
+  const sendMs = performance.now() - started
+  await within(tracker.all, drainMs, null)
+  mark('end')
+  const cpu = process.cpuUsage(cpuBefore)
+  const result = { ...tracker.summary(started), sendMs, clientCpuMs: (cpu.user + cpu.system) / 1000 }
+  if (process.env.BENCH_DEBUG) {
+    const arrivals = [...tracker.worst].map((ms, i) => tracker.sentAt[i] + ms - started)
+    log(
+      `send loop ${sendMs.toFixed(1)} ms; last-reader arrival of update 0: ${arrivals[0].toFixed(1)}, min arrival ${Math.min(...arrivals).toFixed(1)}, update 999: ${arrivals.at(-1).toFixed(1)}`,
+    )
+    const slow = [...tracker.worst]
+      .map((ms, i) => [i, Math.round(ms), Math.round(performance.timeOrigin + tracker.sentAt[i]) % 100000])
+      .filter(([, ms]) => ms > 20)
+    log(`updates over 20 ms [index, worst ms, sent at ms]: ${JSON.stringify(slow.slice(0, 60))}`)
+  }
+  session.close()
+  return result
+}
+
+/** The writer's rate stepped up until p99 passes the limit or anything is lost; the last rate that held. */
+async function sustained(scenario) {
+  const { readers, rates, stepMs, maxP99Ms, drainMs, deadlineMs } = scenario
+  const deadline = performance.now() + deadlineMs
+  let tracker = null
+  let currentStep = -1
+  let warmed = 0
+  const session = await openFanout(scenario, (step, i) => {
+    if (step === currentStep) tracker.receive(i, performance.now())
+    else if (step === 0) warmed++
+  })
+  await settle(readers)
+  await warmUp(session, 0, readers, () => warmed)
+  const steps = []
+  let held = null
+  // A step that does not hold is tried once more after a pause, so that one spike of another
+  // process on the machine does not end the climb; the rate holds if either attempt held.
+  let step = 0
+  for (let s = 0; s < rates.length && performance.now() < deadline; s++) {
+    const rate = rates[s]
+    const count = Math.round((rate * stepMs) / 1000)
+    let holds = false
+    for (let attempt = 1; attempt <= 2 && !holds && performance.now() < deadline; attempt++) {
+      tracker = stepTracker(count, readers)
+      currentStep = ++step
+      const started = performance.now()
+      await sendPaced(session, currentStep, tracker, count, rate)
+      await within(tracker.all, drainMs, null)
+      const summary = tracker.summary(started)
+      holds = summary.ok && summary.p99 <= maxP99Ms
+      steps.push({ rate, attempt, holds, p50: summary.p50, p99: summary.p99, delivered: summary.delivered })
+      log(
+        `${rate}/s${attempt > 1 ? ' (again)' : ''}: p99 ${summary.p99?.toFixed(1)} ms, delivered ${(summary.delivered * 100).toFixed(1)}% ${holds ? 'held' : 'did not hold'}`,
+      )
+      // Whatever is still in flight must not count against the next attempt.
+      await sleep(holds ? 200 : 1000)
+    }
+    if (!holds) break
+    held = rate
+  }
+  session.close()
+  const topReached = held === rates.at(-1)
+  return { held, steps, topReached }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Idle connections: plain ws sockets doing the protocol's initial sync and nothing else.
+
+function writeVarUint(bytes, value) {
+  let rest = value
+  while (rest > 0x7f) {
+    bytes.push(0x80 | (rest & 0x7f))
+    rest >>>= 7
+  }
+  bytes.push(rest)
+}
+
+function writeVarString(bytes, text) {
+  const encoded = Buffer.from(text, 'utf8')
+  writeVarUint(bytes, encoded.length)
+  bytes.push(...encoded)
+}
+
+function readVarUint(data, at) {
+  let value = 0
+  let shift = 0
+  let position = at.offset
+  for (;;) {
+    const byte = data[position++]
+    value += (byte & 0x7f) * 2 ** shift
+    shift += 7
+    if (byte < 0x80) break
+  }
+  at.offset = position
+  return value
+}
+
+function skipVarString(data, at) {
+  const length = readVarUint(data, at)
+  at.offset += length
+}
+
+/** One idle socket; resolves once the server's sync step 2 (or, for the relay, the open) arrived. */
+function idleSocket(target, room) {
+  const hocuspocus = target.kind === 'hocuspocus'
+  const frame = (...parts) => {
+    const bytes = []
+    if (hocuspocus) writeVarString(bytes, room)
+    for (const part of parts) {
+      if (typeof part === 'string') writeVarString(bytes, part)
+      else bytes.push(...part)
+    }
+    return Buffer.from(bytes)
+  }
+  const url = {
+    refinery: `${target.ws}/sync/${room}`,
+    ywebsocket: `${target.ws}/${room}`,
+    hocuspocus: target.ws,
+    relay: `${target.ws}/room/${room}`,
+  }[target.kind]
+  const options =
+    target.kind === 'refinery' ? { headers: { origin: target.origin, cookie: target.cookie } } : {}
+  const socket = new WebSocket(url, options)
+  const ready = new Promise((resolve, reject) => {
+    socket.once('error', reject)
+    socket.once('close', () => reject(new Error('closed before it synced')))
+    socket.once('open', () => {
+      if (target.kind === 'relay') return resolve(socket)
+      // Hocuspocus authenticates each document first (any token: no auth hook is configured).
+      if (hocuspocus) socket.send(frame([2, 0], ''))
+      socket.send(frame([0, 0, 1, 0])) // sync step 1 with an empty state vector
+    })
+    socket.on('message', (data) => {
+      const at = { offset: 0 }
+      if (hocuspocus) skipVarString(data, at) // the document name
+      const type = readVarUint(data, at)
+      if (type !== 0) return
+      const step = readVarUint(data, at)
+      if (step === 0)
+        socket.send(frame([0, 1, 2, 0, 0])) // answer the server's step 1: nothing new here
+      else if (step === 1) resolve(socket)
+    })
+  })
+  ready.catch(() => undefined)
+  return ready
+}
+
+async function idle(scenario) {
+  const { target, rooms, connections, concurrency } = scenario
+  const sockets = []
+  let failed = 0
+  let firstError = null
+  const started = performance.now()
+  let next = 0
+  const worker = async () => {
+    while (next < connections) {
+      const index = next++
+      try {
+        const socket = await within(idleSocket(target, rooms[index % rooms.length]), 20_000, null)
+        if (!socket) throw new Error('no sync within 20 s')
+        sockets.push(socket)
+      } catch (error) {
+        failed++
+        firstError ??= error.message
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const connectMs = performance.now() - started
+  log(`${sockets.length} idle sockets synced in ${(connectMs / 1000).toFixed(1)} s (${failed} failed)`)
+  // The parent measures the server now, then tells us to close.
+  const closeNow = new Promise((resolve) => process.once('message', resolve))
+  mark('connected', { connected: sockets.length, failed, firstError, connectMs })
+  await within(closeNow, 120_000, null)
+  const closed = Promise.all(
+    sockets.map((socket) =>
+      socket.readyState === socket.CLOSED ? null : new Promise((resolve) => socket.once('close', resolve)),
+    ),
+  )
+  for (const socket of sockets) socket.close()
+  await within(closed, 10_000, null)
+  return { connected: sockets.length, failed, firstError, connectMs }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Boards with content.
+
+/**
+ * A new client's sync of a filled board. A holder fills the board and stays (peers forget a document
+ * once its last client leaves); `runs` new clients then sync it from memory, one after another, after
+ * one warm-up. With `fromStorage` the holder then leaves and each further client waits for the server
+ * to unload the board first, so its sync loads it from storage.
+ */
+async function coldSync(scenario) {
+  const { target, room, entries, runs, fromStorage, statsUrl } = scenario
+  const holder = yjsClient(target, room)
+  if (
+    !(await within(
+      holder.synced.then(() => true),
+      20_000,
+      false,
+    ))
+  )
+    throw new Error('holder did not sync')
+  await fillEntries(holder.doc, entries)
+  const once = async () => {
+    let answeredAt = null
+    const started = performance.now()
+    const client = yjsClient(target, room, {
+      onAnswer: (at) => {
+        answeredAt = at
+      },
+    })
+    const ok = await within(
+      client.synced.then(() => true),
+      30_000,
+      false,
+    )
+    const ms = performance.now() - started
+    const size = client.doc.getMap('records').size
+    client.destroy()
+    return {
+      ok: ok && size === entries,
+      ms,
+      answerMs: answeredAt === null ? null : answeredAt - started,
+      size,
+    }
+  }
+  // Until a fresh client sees every entry, the server has not had them all (bounded).
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if ((await once()).ok) break
+    await sleep(100)
+  }
+  const fromMemory = []
+  for (let r = 0; r < runs; r++) fromMemory.push(await once())
+  const result = { entries, fromMemory }
+  holder.destroy()
+  if (fromStorage) {
+    result.fromStorage = []
+    for (let r = 0; r < runs; r++) {
+      if (!(await waitForNoRooms(statsUrl, 15_000))) throw new Error('the board did not leave memory')
+      result.fromStorage.push(await once())
+    }
+  }
+  return result
+}
+
+async function openRooms(statsUrl) {
+  const text = await (await fetch(statsUrl)).text()
+  return Number(/^refinery_open_rooms (\S+)$/m.exec(text)?.[1])
+}
+
+async function waitForNoRooms(statsUrl, ms) {
+  const deadline = performance.now() + ms
+  while (performance.now() < deadline) {
+    if ((await openRooms(statsUrl)) === 0) return true
+    await sleep(50)
+  }
+  return false
+}
+
+/** Fills a board with story cards, journey steps and release slices; waits until a new client sees them. */
+async function fillBoard(scenario) {
+  const { target, room, cards, steps, slices } = scenario
+  const writer = yjsClient(target, room)
+  if (
+    !(await within(
+      writer.synced.then(() => true),
+      20_000,
+      false,
+    ))
+  )
+    throw new Error('writer did not sync')
+  const expected = await fillRecords(writer.doc, { cards, steps, slices })
+  let seen = 0
+  for (let attempt = 0; attempt < 50 && seen !== expected; attempt++) {
+    const check = yjsClient(target, room)
+    await within(check.synced, 30_000, null)
+    seen = check.doc.getMap('records').size
+    check.destroy()
+    if (seen !== expected) await sleep(100)
+  }
+  writer.destroy()
+  return { ok: seen === expected, records: seen }
+}
+
+/**
+ * Persistence throughput: `writers` writers, each on a board of its own, send `updates` small
+ * updates each in one synchronous loop; a reader per board counts them. Refinery relays an update
+ * only once it is committed, so the last arrival at the readers is when storage had them all.
+ */
+async function persistence(scenario) {
+  const { target, rooms, updates, drainMs } = scenario
+  const writers = rooms.map((room) => yjsClient(target, room))
+  const readers = rooms.map((room) => yjsClient(target, room))
+  const all = Promise.all([...writers, ...readers].map((c) => c.synced)).then(() => true)
+  if (!(await within(all, 20_000, false))) throw new Error('clients did not sync')
+  let lastAt = 0
+  const done = Promise.all(
+    readers.map(
+      (reader) =>
+        new Promise((resolve) => {
+          const map = reader.doc.getMap('bench')
+          map.observe(() => {
+            lastAt = performance.now()
+            if (map.size >= updates) resolve()
+          })
+        }),
+    ),
+  )
+  await sleep(300)
+  mark('start')
+  const started = performance.now()
+  for (let i = 0; i < updates; i++) {
+    for (const writer of writers) writer.doc.getMap('bench').set(`u${i}`, i)
+  }
+  const ok = await within(
+    done.then(() => true),
+    drainMs,
+    false,
+  )
+  mark('end')
+  const received = readers.map((reader) => reader.doc.getMap('bench').size)
+  for (const client of [...writers, ...readers]) client.destroy()
+  const ms = lastAt - started
+  return { ok, ms, stored: received.reduce((a, b) => a + b, 0), expected: updates * rooms.length }
+}
+
+/** How many entries of `map` each board has, as a new client syncs it. */
+async function count(scenario) {
+  const { target, rooms, map } = scenario
+  const sizes = []
+  for (const room of rooms) {
+    const client = yjsClient(target, room)
+    await within(client.synced, 30_000, null)
+    sizes.push(client.doc.getMap(map).size)
+    client.destroy()
+  }
+  return { sizes }
+}
+
+const runners = { fanout, sustained, idle, coldSync, fillBoard, persistence, count }
+
+process.once('message', async (scenario) => {
+  try {
+    const result = await runners[scenario.kind](scenario)
+    process.send({ result })
+  } catch (error) {
+    process.send({ error: error.stack ?? String(error) })
+  }
+  // Sockets and providers may still hold timers: the result is out, so leave.
+  setTimeout(() => process.exit(0), 50)
+})

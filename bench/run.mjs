@@ -1,91 +1,635 @@
-// `pnpm bench`: runs every figure against the real server on loopback and prints one JSON line per
-// figure, {"name", "value", "unit"} (CONTRACT section 8). Clients run in a separate process.
-import { execFileSync } from 'node:child_process'
-import { boardFor, startRefinery } from './server.mjs'
+// `pnpm bench`: Refinery against the reference y-websocket server (1.5.4), Hocuspocus 4 and a raw
+// WebSocket byte relay, all on loopback, each server in its own process and the clients in another.
+// Prints one JSON line per figure on stdout ({"name", "value", "unit"}, plus "note" where a figure
+// could not be taken), progress on stderr, and writes the table to bench/RESULTS.md.
+//
+// BENCH_ONLY=refinery,hocuspocus limits the comparison to those servers and BENCH_SKIP=idle,sustained
+// skips sections (fanout, paced, burst, sustained, cold_sync, idle, spread, backlog, persistence);
+// BENCH_READERS=50 and BENCH_IDLE=2000 shrink the sizes. They are for working on the bench: a full run
+// takes every figure. BENCH_CPU_PROF=1 runs Refinery under --cpu-prof and BENCH_CLIENT_PROF=1 the
+// clients (profiles in bench/out/profiles); BENCH_NODE_ARGS adds node flags to Refinery;
+// BENCH_DEBUG=1 logs the slowest updates of each fan-out.
+import { fork } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, totalmem } from 'node:os'
+import { writeResults } from './results.mjs'
+import {
+  createBoard,
+  freePort,
+  freshSchema,
+  MEMORY_PROBE_ARGS,
+  REDIS_URL,
+  signUp,
+  startPeer,
+  startRefinery,
+} from './server.mjs'
 
-function clients(scenario) {
-  const output = execFileSync(
-    process.execPath,
-    [new URL('./clients.mjs', import.meta.url).pathname, JSON.stringify(scenario)],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  )
-  return JSON.parse(output.trim().split('\n').pop())
+const CLIENTS = new URL('./clients.mjs', import.meta.url).pathname
+const PROFILE_DIR = new URL('./out/profiles', import.meta.url).pathname
+
+const SIZES = {
+  updates: 1000,
+  pacedRate: 100,
+  readers: (process.env.BENCH_READERS ?? '10,50,200').split(',').map(Number),
+  sustainedReaders: [50, 200],
+  sustainedRates: [50, 100, 150, 200, 300, 450, 700, 1000, 1500, 2200, 3300, 5000, 7500, 11000, 16000],
+  sustainedStepMs: 1000,
+  maxP99Ms: 100,
+  idleConnections: (process.env.BENCH_IDLE ?? '2000,10000').split(',').map(Number),
+  idleBoards: 1000,
+  coldSyncEntries: 5000,
+  coldSyncRuns: 9,
+  spreadReaders: 100,
+  backlogCards: 10000,
+  persistenceBoards: 4,
+  persistenceUpdates: 2500,
 }
 
-function report(name, value, unit) {
-  process.stdout.write(`${JSON.stringify({ name, value: Math.round(value * 100) / 100, unit })}\n`)
+const KINDS = [
+  { id: 'refinery', label: 'Refinery', yjs: true },
+  { id: 'ywebsocket', label: 'y-websocket 1.5.4', yjs: true },
+  { id: 'hocuspocus', label: 'Hocuspocus 4', yjs: true },
+  { id: 'relay', label: 'raw relay (floor)', yjs: false },
+]
+const only = process.env.BENCH_ONLY?.split(',').filter(Boolean)
+const skip = new Set(process.env.BENCH_SKIP?.split(',').filter(Boolean))
+const kinds = only ? KINDS.filter((kind) => only.includes(kind.id)) : KINDS
+const profile = process.env.BENCH_CPU_PROF === '1'
+if (profile) mkdirSync(PROFILE_DIR, { recursive: true })
+const refineryNodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []
+if (process.env.BENCH_NODE_ARGS) refineryNodeArgs.push(...process.env.BENCH_NODE_ARGS.split(' '))
+
+/** CPU seconds the whole machine has been busy, and this process with its reaped children. */
+function cpuAccount() {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number)
+  const [user, nice, system, , , irq, softirq, steal] = ticks
+  const own = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ').map(Number)
+  return {
+    machine: (user + nice + system + irq + softirq + steal) / 100,
+    // utime, stime, cutime, cstime: fields 14 to 17 of /proc/<pid>/stat.
+    bench: (own[11] + own[12] + own[13] + own[14]) / 100,
+  }
 }
 
-const server = await startRefinery()
-try {
-  for (const readers of [10, 50]) {
-    const { cookie, boardId } = await boardFor(server)
-    const cpuBefore = server.cpuSeconds()
-    const paced = clients({
-      kind: 'fanout',
-      port: server.port,
-      origin: server.origin,
-      cookie,
-      boardId,
-      readers,
-      updates: 1000,
-      rate: 100,
-    })
-    const cpu = server.cpuSeconds() - cpuBefore
-    if (!paced.ok) throw new Error(`paced fan-out to ${readers} readers lost updates (${paced.delivered})`)
-    report(`refinery.paced.n${readers}.p50`, paced.p50, 'ms')
-    report(`refinery.paced.n${readers}.p99`, paced.p99, 'ms')
-    report(`refinery.paced.n${readers}.server_cpu`, (cpu / (paced.elapsedMs / 1000)) * 100, '%')
+const cpuAtStart = cpuAccount()
+const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+const runStarted = performance.now()
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const elapsed = () => `${((performance.now() - runStarted) / 1000).toFixed(0).padStart(4)} s`
+const progress = (message) => process.stderr.write(`[bench ${elapsed()}] ${message}\n`)
+
+/** Every figure of the run, by name, as printed. */
+const figures = new Map()
+
+function report(name, value, unit, note) {
+  const rounded =
+    value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 100) / 100
+  const figure = {
+    name,
+    value: rounded,
+    unit,
+    ...(note || rounded === null ? { note: note ?? 'not measured' } : {}),
   }
-  {
-    const { cookie, boardId } = await boardFor(server)
-    const burst = clients({
-      kind: 'fanout',
-      port: server.port,
-      origin: server.origin,
-      cookie,
-      boardId,
-      readers: 50,
-      updates: 1000,
-      rate: 'burst',
+  figures.set(name, figure)
+  process.stdout.write(`${JSON.stringify(figure)}\n`)
+}
+
+/**
+ * Runs one scenario in a fresh client process. `onMark` sees the marks it sends while it runs (and
+ * may answer through the returned child). Resolves with the result, or { error } on failure or timeout.
+ */
+function runClients(scenario, { timeoutMs, onMark } = {}) {
+  return new Promise((resolve) => {
+    // A larger young generation: fewer scavenges in the clients, which hold hundreds of Y.Docs.
+    const execArgv = ['--max-semi-space-size=32']
+    if (process.env.BENCH_CLIENT_PROF === '1')
+      execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/clients`)
+    const child = fork(CLIENTS, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv })
+    let settled = false
+    const finish = (outcome) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (child.exitCode === null) setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 2000)
+      resolve(outcome)
+    }
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      finish({ error: `timed out after ${timeoutMs / 1000} s` })
+    }, timeoutMs ?? 120_000)
+    child.on('message', (message) => {
+      if (message.mark) onMark?.(message, child)
+      else if (message.result) finish({ result: message.result })
+      else if (message.error) finish({ error: message.error.split('\n')[0] })
     })
-    if (!burst.ok) throw new Error(`burst to 50 readers lost updates (${burst.delivered})`)
-    report('refinery.burst.n50.all_delivered', burst.elapsedMs, 'ms')
-  }
-  {
-    const { cookie, boardId } = await boardFor(server)
-    const entries = 5000
-    clients({ kind: 'fill', port: server.port, origin: server.origin, cookie, boardId, entries })
-    const warm = clients({
-      kind: 'coldSync',
-      port: server.port,
-      origin: server.origin,
-      cookie,
-      boardId,
-      entries,
-    })
-    report('refinery.cold_sync.5000.from_memory', warm.ms, 'ms')
-    // A restart empties memory: the next client's sync loads the board from SQLite.
-    await server.stop()
-    const restarted = await startRefinery({ DATA_DIR: server.dataDir })
-    try {
-      const cold = clients({
-        kind: 'coldSync',
-        port: restarted.port,
-        origin: restarted.origin,
-        cookie,
-        boardId,
-        entries,
-      })
-      if (!cold.ok) throw new Error(`cold sync got ${cold.entries} of ${entries} entries`)
-      report('refinery.cold_sync.5000.from_storage', cold.ms, 'ms')
-    } finally {
-      await restarted.stop()
+    child.on('exit', (code) => finish({ error: `client process exited with ${code}` }))
+    child.send(scenario)
+  })
+}
+
+/** A server of `kind` with what its clients need: rooms (boards), and the target they connect to. */
+async function startKind(kind, env = {}, nodeArgs = []) {
+  if (kind === 'refinery') {
+    const server = await startRefinery(env, { nodeArgs: [...refineryNodeArgs, ...nodeArgs] })
+    const cookie = await signUp(server)
+    return {
+      server,
+      target: { kind, ws: server.ws, origin: server.origin, cookie },
+      newRoom: () => createBoard(server, cookie),
     }
   }
-} finally {
-  if (server.child.exitCode === null) await server.stop()
+  const server = await startPeer(kind, { nodeArgs })
+  let rooms = 0
+  return { server, target: { kind, ws: server.ws }, newRoom: async () => `bench-room-${++rooms}` }
 }
+
+function failure(outcome) {
+  return outcome.error ?? (outcome.result?.ok === false ? 'not every update arrived' : null)
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Whether the server process still runs; a scenario against a dead one reports null at once. */
+function gone(server) {
+  return server.child.exitCode !== null || server.child.signalCode !== null
+}
+
+async function fanoutFigures(kind, started) {
+  const { server, target, newRoom } = started
+  if (gone(server)) throw new Error(`${kind} exited`)
+  for (const readers of skip.has('paced') ? [] : SIZES.readers) {
+    if (gone(server)) throw new Error(`${kind} exited`)
+    const room = await newRoom()
+    let cpuAtStart = 0
+    let cpu = null
+    const outcome = await runClients(
+      {
+        kind: 'fanout',
+        targets: [target],
+        room,
+        readers,
+        updates: SIZES.updates,
+        rate: SIZES.pacedRate,
+        drainMs: 10_000,
+      },
+      {
+        timeoutMs: 90_000,
+        onMark: ({ mark }) => {
+          if (mark === 'start') cpuAtStart = { cpu: server.cpuSeconds(), at: performance.now() }
+          if (mark === 'end')
+            cpu = (server.cpuSeconds() - cpuAtStart.cpu) / ((performance.now() - cpuAtStart.at) / 1000)
+        },
+      },
+    )
+    const note = failure(outcome)
+    const result = outcome.result ?? {}
+    report(`${kind}.paced.n${readers}.p50`, note ? null : result.p50, 'ms', note)
+    report(`${kind}.paced.n${readers}.p99`, note ? null : result.p99, 'ms', note)
+    report(
+      `${kind}.paced.n${readers}.server_cpu`,
+      cpu === null ? null : cpu * 100,
+      '%',
+      cpu === null ? note : undefined,
+    )
+    progress(
+      `${kind} paced n=${readers}: p50 ${fmt(result.p50)} p99 ${fmt(result.p99)} ms, server CPU ${fmt(cpu * 100)} %, clients' CPU ${fmt(result.clientCpuMs / 1000)} s${note ? ` (${note})` : ''}`,
+    )
+  }
+  for (const readers of skip.has('burst') ? [] : SIZES.readers) {
+    if (gone(server)) throw new Error(`${kind} exited`)
+    const room = await newRoom()
+    let cpuAtStart = 0
+    let cpuSeconds = null
+    const outcome = await runClients(
+      {
+        kind: 'fanout',
+        targets: [target],
+        room,
+        readers,
+        updates: SIZES.updates,
+        rate: 'burst',
+        drainMs: 30_000,
+      },
+      {
+        timeoutMs: 90_000,
+        onMark: ({ mark }) => {
+          if (mark === 'start') cpuAtStart = server.cpuSeconds()
+          if (mark === 'end') cpuSeconds = server.cpuSeconds() - cpuAtStart
+        },
+      },
+    )
+    const note = failure(outcome)
+    report(`${kind}.burst.n${readers}.all_delivered`, note ? null : outcome.result.allDeliveredMs, 'ms', note)
+    report(
+      `${kind}.burst.n${readers}.server_cpu_seconds`,
+      cpuSeconds,
+      's',
+      cpuSeconds === null ? note : undefined,
+    )
+    progress(
+      `${kind} burst n=${readers}: all delivered in ${fmt(outcome.result?.allDeliveredMs)} ms${note ? ` (${note})` : ''}`,
+    )
+  }
+  if (skip.has('sustained')) return
+  for (const readers of SIZES.sustainedReaders) {
+    if (gone(server)) throw new Error(`${kind} exited`)
+    const room = await newRoom()
+    const outcome = await runClients(
+      {
+        kind: 'sustained',
+        targets: [target],
+        room,
+        readers,
+        rates: SIZES.sustainedRates,
+        stepMs: SIZES.sustainedStepMs,
+        maxP99Ms: SIZES.maxP99Ms,
+        drainMs: 1500,
+        deadlineMs: 45_000,
+      },
+      { timeoutMs: 90_000 },
+    )
+    const result = outcome.result
+    let note = outcome.error
+    if (result && result.held === null) note = `did not hold even ${SIZES.sustainedRates[0]}/s`
+    if (result?.topReached) note = `held the top rate tried (${result.held}/s)`
+    report(`${kind}.sustained.n${readers}.rate`, result?.held ?? null, 'updates/s', note)
+    progress(`${kind} sustained n=${readers}: ${result?.held ?? '-'} updates/s${note ? ` (${note})` : ''}`)
+  }
+}
+
+async function coldSyncFigures(kind) {
+  const started = await startKind(kind, { ROOM_IDLE_MS: '300' })
+  try {
+    const room = await started.newRoom()
+    const outcome = await runClients(
+      {
+        kind: 'coldSync',
+        target: started.target,
+        room,
+        entries: SIZES.coldSyncEntries,
+        runs: SIZES.coldSyncRuns,
+        fromStorage: kind === 'refinery',
+        statsUrl: kind === 'refinery' ? `${started.server.http}/metrics` : null,
+      },
+      { timeoutMs: 120_000 },
+    )
+    const result = outcome.result
+    const median = (runs, field) => {
+      if (!runs || runs.some((run) => !run.ok || run[field] === null)) return null
+      const sorted = runs.map((run) => run[field]).sort((a, b) => a - b)
+      return sorted[Math.floor(sorted.length / 2)]
+    }
+    const n = SIZES.coldSyncEntries
+    const sources = kind === 'refinery' ? ['from_memory', 'from_storage'] : ['from_memory']
+    for (const source of sources) {
+      const runs = source === 'from_memory' ? result?.fromMemory : result?.fromStorage
+      const synced = median(runs, 'ms')
+      const answered = median(runs, 'answerMs')
+      const note = synced === null ? (outcome.error ?? 'incomplete sync') : undefined
+      report(`${kind}.cold_sync.${n}.${source}`, synced, 'ms', note)
+      report(`${kind}.cold_sync.${n}.${source}_answer`, answered, 'ms', answered === null ? note : undefined)
+      progress(
+        `${kind} cold sync of ${n} entries ${source.replace('_', ' ')}: synced in ${fmt(synced)} ms, answer received after ${fmt(answered)} ms${note ? ` (${note})` : ''}`,
+      )
+    }
+  } finally {
+    await started.server.stop()
+  }
+}
+
+/**
+ * Idle memory: `connections` plain sockets over SIZES.idleBoards boards, each doing the initial sync.
+ * A fresh server per count, so each count's growth is measured from the same baseline.
+ */
+async function idleFigures(kind, refineryData) {
+  for (const connections of SIZES.idleConnections) {
+    const prefix = `${kind}.idle.c${connections}`
+    let started
+    let rooms
+    if (kind === 'refinery') {
+      const server = await startRefinery(
+        { DATA_DIR: refineryData.dataDir, ROOM_IDLE_MS: '1000', KEEP_DATA_DIR: '1' },
+        { nodeArgs: [...refineryNodeArgs, ...MEMORY_PROBE_ARGS] },
+      )
+      started = {
+        server,
+        target: { kind, ws: server.ws, origin: server.origin, cookie: refineryData.cookie },
+      }
+      rooms = refineryData.boards
+    } else {
+      started = await startKind(kind, {}, MEMORY_PROBE_ARGS)
+      rooms = Array.from({ length: SIZES.idleBoards }, (_, i) => `idle-${i}`)
+    }
+    const { server } = started
+    try {
+      await sleep(1000)
+      const baseline = { rss: server.rssBytes(), heap: (await server.collectGarbage())?.heapUsed ?? null }
+      let open = null
+      const outcome = await runClients(
+        { kind: 'idle', target: started.target, rooms, connections, concurrency: 100 },
+        {
+          timeoutMs: 150_000,
+          onMark: async (message, child) => {
+            await sleep(1000)
+            const rss = server.rssBytes()
+            const heap = (await server.collectGarbage())?.heapUsed ?? null
+            open = { rss, heap, stats: await server.stats(), ...message }
+            child.send({ close: true })
+          },
+        },
+      )
+      if (!open || outcome.error) {
+        report(`${prefix}.rss_per_connection`, null, 'KiB', outcome.error ?? 'no measurement')
+        continue
+      }
+      const note =
+        open.connected < connections
+          ? `only ${open.connected} of ${connections} synced (${open.failed} failed: ${open.firstError})`
+          : undefined
+      const perConnection = (bytes) => bytes / Math.max(1, open.connected) / 1024
+      const heapGrowth = open.heap === null || baseline.heap === null ? null : open.heap - baseline.heap
+      // Let the server drop what it holds for the boards (Refinery: ROOM_IDLE_MS=1000), bounded.
+      const deadline = performance.now() + 8000
+      let after = await server.stats()
+      while (after.rooms > 0 && performance.now() < deadline) {
+        await sleep(250)
+        after = await server.stats()
+      }
+      await sleep(1000)
+      const heapAfter = (await server.collectGarbage())?.heapUsed ?? null
+      after = await server.stats()
+      const rssAfter = server.rssBytes()
+      const heapKept = heapAfter === null || baseline.heap === null ? null : heapAfter - baseline.heap
+      report(`${prefix}.rss_per_connection`, perConnection(open.rss - baseline.rss), 'KiB', note)
+      report(
+        `${prefix}.heap_per_connection`,
+        heapGrowth === null ? null : perConnection(heapGrowth),
+        'KiB',
+        note,
+      )
+      report(`${prefix}.rss_baseline`, baseline.rss / 2 ** 20, 'MiB')
+      report(`${prefix}.rss_open`, open.rss / 2 ** 20, 'MiB')
+      report(`${prefix}.rss_after_close`, rssAfter / 2 ** 20, 'MiB')
+      report(`${prefix}.heap_growth_open`, heapGrowth === null ? null : heapGrowth / 2 ** 20, 'MiB')
+      report(`${prefix}.heap_kept_after_close`, heapKept === null ? null : heapKept / 2 ** 20, 'MiB')
+      report(`${prefix}.connect_time`, open.connectMs, 'ms')
+      report(`${prefix}.rooms_open`, open.stats.rooms, 'rooms')
+      report(`${prefix}.rooms_after_close`, after.rooms, 'rooms')
+      progress(
+        `${kind} idle ${connections}: ${fmt(perConnection(open.rss - baseline.rss))} KiB RSS/connection (heap after GC ${fmt(heapGrowth === null ? null : perConnection(heapGrowth))} KiB), RSS ${mib(baseline.rss)} → ${mib(open.rss)} → ${mib(rssAfter)} MiB, heap growth ${mib(heapGrowth ?? Number.NaN)} MiB, kept after close ${mib(heapKept ?? Number.NaN)} MiB, rooms ${open.stats.rooms} → ${after.rooms}`,
+      )
+    } finally {
+      await server.stop()
+    }
+  }
+}
+
+/** 1,000 boards owned by one user, in a data directory each idle round's server starts from. */
+async function prepareRefineryBoards() {
+  const server = await startRefinery({ KEEP_DATA_DIR: '1' })
+  const cookie = await signUp(server)
+  const boards = []
+  for (let i = 0; i < SIZES.idleBoards; i += 50) {
+    boards.push(...(await Promise.all(Array.from({ length: 50 }, () => createBoard(server, cookie)))))
+  }
+  await server.stop()
+  return { dataDir: server.dataDir, cookie, boards }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Refinery alone.
+
+async function spreadFigures() {
+  const schema = await freshSchema()
+  const portA = await freePort()
+  const publicUrl = `http://localhost:${portA}`
+  const env = { DATABASE_URL: schema.databaseUrl, REDIS_URL, PUBLIC_URL: publicUrl }
+  let a
+  let b
+  try {
+    a = await startRefinery({ ...env, PORT: String(portA) }, { nodeArgs: refineryNodeArgs })
+    b = await startRefinery(env, { nodeArgs: refineryNodeArgs })
+    const cookie = await signUp(a)
+    const targetA = { kind: 'refinery', ws: a.ws, origin: publicUrl, cookie }
+    const targetB = { kind: 'refinery', ws: b.ws, origin: publicUrl, cookie }
+    const readers = SIZES.spreadReaders
+    const layouts = [
+      ['one_instance', [targetA]],
+      ['two_instances', [targetA, targetB]],
+    ]
+    for (const [layout, targets] of layouts) {
+      for (const rate of [SIZES.pacedRate, 'burst']) {
+        const room = await createBoard(a, cookie)
+        const cpuBefore = a.cpuSeconds() + b.cpuSeconds()
+        const outcome = await runClients(
+          { kind: 'fanout', targets, room, readers, updates: SIZES.updates, rate, drainMs: 20_000 },
+          { timeoutMs: 90_000 },
+        )
+        const cpu = a.cpuSeconds() + b.cpuSeconds() - cpuBefore
+        const note = failure(outcome)
+        const result = outcome.result ?? {}
+        const name = `refinery.${layout}.${rate === 'burst' ? 'burst' : 'paced'}.n${readers}`
+        if (rate === 'burst') {
+          report(`${name}.all_delivered`, note ? null : result.allDeliveredMs, 'ms', note)
+        } else {
+          report(`${name}.p50`, note ? null : result.p50, 'ms', note)
+          report(`${name}.p99`, note ? null : result.p99, 'ms', note)
+        }
+        report(`${name}.server_cpu_seconds`, cpu, 's')
+        progress(
+          `${layout} ${rate === 'burst' ? 'burst' : 'paced'} n=${readers}: p50 ${fmt(result.p50)} p99 ${fmt(result.p99)} all ${fmt(result.allDeliveredMs)} ms${note ? ` (${note})` : ''}`,
+        )
+      }
+    }
+  } finally {
+    await a?.stop()
+    await b?.stop()
+    await schema.drop()
+  }
+}
+
+async function backlogFigures() {
+  const server = await startRefinery({}, { nodeArgs: refineryNodeArgs })
+  try {
+    const cookie = await signUp(server)
+    const boardId = await createBoard(server, cookie)
+    const target = { kind: 'refinery', ws: server.ws, origin: server.origin, cookie }
+    const filled = await runClients(
+      { kind: 'fillBoard', target, room: boardId, cards: SIZES.backlogCards, steps: 8, slices: 3 },
+      { timeoutMs: 120_000 },
+    )
+    if (failure(filled)) {
+      report(`refinery.backlog.${SIZES.backlogCards}_cards`, null, 'ms', failure(filled))
+      return
+    }
+    const times = []
+    let items = 0
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now()
+      const response = await fetch(`${server.http}/api/boards/${boardId}/backlog`, { headers: { cookie } })
+      const body = await response.json()
+      times.push(performance.now() - started)
+      items = body.items?.length ?? 0
+    }
+    const sorted = times.slice(1).sort((x, y) => x - y)
+    const note = items === SIZES.backlogCards ? undefined : `the backlog had ${items} items`
+    report(`refinery.backlog.${SIZES.backlogCards}_cards`, sorted[2], 'ms', note)
+    progress(`backlog of ${SIZES.backlogCards} cards: median ${fmt(sorted[2])} ms (${items} items)`)
+  } finally {
+    await server.stop()
+  }
+}
+
+/**
+ * Persistence throughput: updates durably stored per second. Writers on several boards send as fast
+ * as they can; Refinery relays an update only once it is committed, so when every reader has them
+ * all, storage has them all. Then the server is killed with SIGKILL and restarted on the same storage,
+ * and a new client counts what survived: the figure stands only if everything did.
+ */
+async function persistenceFigures(engine) {
+  const schema = engine === 'postgres' ? await freshSchema() : null
+  const env = schema ? { DATABASE_URL: schema.databaseUrl } : { KEEP_DATA_DIR: '1' }
+  let server = await startRefinery(env, { nodeArgs: refineryNodeArgs })
+  try {
+    const cookie = await signUp(server)
+    const rooms = []
+    for (let i = 0; i < SIZES.persistenceBoards; i++) rooms.push(await createBoard(server, cookie))
+    const target = { kind: 'refinery', ws: server.ws, origin: server.origin, cookie }
+    const statsBefore = await server.stats()
+    const outcome = await runClients(
+      { kind: 'persistence', target, rooms, updates: SIZES.persistenceUpdates, drainMs: 60_000 },
+      { timeoutMs: 120_000 },
+    )
+    const statsAfter = await server.stats()
+    const result = outcome.result
+    let note = failure(outcome)
+    await server.stop('SIGKILL')
+    const restartEnv = schema ? env : { DATA_DIR: server.dataDir }
+    server = await startRefinery(restartEnv, { nodeArgs: refineryNodeArgs })
+    const counted = await runClients(
+      { kind: 'count', target: { ...target, ws: server.ws, origin: server.origin }, rooms, map: 'bench' },
+      { timeoutMs: 60_000 },
+    )
+    const survived = counted.result?.sizes.reduce((sum, size) => sum + size, 0) ?? 0
+    const expected = SIZES.persistenceBoards * SIZES.persistenceUpdates
+    if (!note && survived !== expected) note = `only ${survived} of ${expected} updates survived kill -9`
+    const rate = result && !note ? expected / (result.ms / 1000) : null
+    const batches = statsAfter.storedBatches - statsBefore.storedBatches
+    report(`refinery.persistence.${engine}.rate`, rate, 'updates/s', note)
+    report(`refinery.persistence.${engine}.batches`, batches, 'transactions')
+    progress(
+      `persistence on ${engine}: ${fmt(rate)} updates/s, ${batches} transactions, ${survived}/${expected} survived kill -9`,
+    )
+  } finally {
+    await server.stop()
+    if (!schema) rmSync(server.dataDir, { recursive: true, force: true })
+    await schema?.drop()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function fmt(value) {
+  return value === null || value === undefined ? '-' : value.toFixed(1)
+}
+function mib(bytes) {
+  return (bytes / 2 ** 20).toFixed(0)
+}
+
+/** Refinery's figure over the best peer's (y-websocket or Hocuspocus): below 1 is better, or above for rates. */
+function ratios() {
+  const peers = ['ywebsocket', 'hocuspocus']
+  const names = [...figures.keys()].filter((name) => name.startsWith('refinery.'))
+  for (const name of names) {
+    const figure = figures.get(name)
+    const rest = name.slice('refinery.'.length)
+    const higherIsBetter = rest.startsWith('sustained.')
+    const compared =
+      !/rss_baseline|rss_open|rss_after|rooms_|heap_kept|heap_growth|connect_time|cpu_seconds/.test(rest)
+    const peerValues = peers
+      .map((peer) => figures.get(`${peer}.${rest}`)?.value)
+      .filter((value) => typeof value === 'number')
+    if (!compared || peerValues.length === 0 || figure.value === null) continue
+    const best = higherIsBetter ? Math.max(...peerValues) : Math.min(...peerValues)
+    if (best === 0) continue
+    report(`ratio.${rest}`, figure.value / best, 'x')
+  }
+}
+
+/** Runs one part of the bench; a failure is reported as a figure with a note and the run goes on. */
+async function section(name, run, label = name) {
+  if (skip.has(name)) return
+  try {
+    await run()
+  } catch (error) {
+    progress(`${label} failed: ${error.stack ?? error}`)
+    report(`${label}.error`, null, '', String(error.message ?? error).slice(0, 200))
+  }
+}
+
+progress(
+  `machine: ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; servers: ${kinds.map((k) => k.id).join(', ')}`,
+)
+for (const { id } of kinds) {
+  await section(
+    'fanout',
+    async () => {
+      const started = await startKind(id)
+      try {
+        await fanoutFigures(id, started)
+      } finally {
+        await started.server.stop()
+      }
+    },
+    `${id}.fanout`,
+  )
+}
+for (const { id, yjs } of kinds) {
+  if (yjs) await section('cold_sync', () => coldSyncFigures(id), `${id}.cold_sync`)
+}
+if (!skip.has('idle')) {
+  let refineryData = null
+  for (const { id } of kinds) {
+    await section(
+      'idle',
+      async () => {
+        if (id === 'refinery') refineryData = await prepareRefineryBoards()
+        await idleFigures(id, refineryData)
+      },
+      `${id}.idle`,
+    )
+  }
+  if (refineryData) rmSync(refineryData.dataDir, { recursive: true, force: true })
+}
+if (kinds.some((kind) => kind.id === 'refinery')) {
+  await section('spread', spreadFigures, 'refinery.spread')
+  await section('backlog', backlogFigures, 'refinery.backlog')
+  await section('persistence', () => persistenceFigures('sqlite'), 'refinery.persistence.sqlite')
+  await section('persistence', () => persistenceFigures('postgres'), 'refinery.persistence.postgres')
+}
+ratios()
+const totalSeconds = (performance.now() - runStarted) / 1000
+progress(`done in ${totalSeconds.toFixed(0)} s`)
+const cpuAtEnd = cpuAccount()
+const others = cpuAtEnd.machine - cpuAtStart.machine - (cpuAtEnd.bench - cpuAtStart.bench)
+const load = {
+  loadAtStart,
+  otherCpuSeconds: Math.max(0, others),
+  share: Math.max(0, others) / (totalSeconds * availableParallelism()),
+}
+progress(
+  `other processes on the machine used ${others.toFixed(0)} CPU seconds during the run (${(load.share * 100).toFixed(0)} % of its capacity)`,
+)
+const path = writeResults({
+  figures,
+  sizes: SIZES,
+  kinds,
+  totalSeconds,
+  load,
+  partial: Boolean(only || skip.size),
+})
+progress(`wrote ${path}`)
+if (profile)
+  writeFileSync(`${PROFILE_DIR}/README`, 'CPU profiles of the Refinery processes of the last run\n')
+// Idle keep-alive sockets of fetch would hold the process a few seconds more: everything is written.
+process.exit(0)
