@@ -1,6 +1,6 @@
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { z } from 'zod'
-import { type DocumentRecord, readRecords, VOTES_KEY } from '../records'
+import { type DocumentRecord, getRecords, VOTES_KEY } from '../records'
 import {
   JOURNEY_STEP,
   type JourneyStepProps,
@@ -346,7 +346,37 @@ export function toBacklog(input: BacklogInput): Backlog {
   }
 }
 
+const STORY_MAP_TYPES: ReadonlySet<unknown> = new Set([STORY_CARD, JOURNEY_STEP, RELEASE_SLICE])
+
+/**
+ * The shapes of a live board as far as the backlog reads them: position and parent of every shape (any
+ * shape may be a card's frame), props of story-map shapes only. Reading just that, rather than every
+ * record whole, is most of the difference on a board of thousands of cards.
+ */
+function shapesForBacklog(doc: Y.Doc): DocumentRecord[] {
+  const shapes: DocumentRecord[] = []
+  for (const [id, record] of getRecords(doc)) {
+    if (!(record instanceof Y.Map) || record.get('typeName') !== 'shape') continue
+    const type = record.get('type')
+    const props = STORY_MAP_TYPES.has(type) ? record.get('props') : undefined
+    shapes.push({
+      id,
+      typeName: 'shape',
+      type,
+      x: record.get('x'),
+      y: record.get('y'),
+      parentId: record.get('parentId'),
+      props: props instanceof Y.Map ? props.toJSON() : props,
+    })
+  }
+  return shapes
+}
+
 /** The backlog of a live board document: its records and its `votes` map. */
 export function backlogFromDoc(doc: Y.Doc, options: BacklogOptions): Backlog {
-  return toBacklog({ ...options, records: readRecords(doc), votes: doc.getMap<unknown>(VOTES_KEY).toJSON() })
+  return toBacklog({
+    ...options,
+    records: shapesForBacklog(doc),
+    votes: doc.getMap<unknown>(VOTES_KEY).toJSON(),
+  })
 }
