@@ -20,11 +20,12 @@ import type { Config } from './config'
 import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
 import { originCheck } from './http/origin'
-import { acceptUpgrade, createWebSocketUpgrade } from './http/websocketUpgrade'
+import { createWebSocketUpgrade } from './http/websocketUpgrade'
 import type { Logger } from './logger'
 import type { Metrics } from './metrics'
 import type { Storage } from './storage/types'
 import type { Relay } from './sync/relay'
+import { createSocketAccess } from './sync/socketAccess'
 import type { SyncServer } from './sync/syncServer'
 
 export interface AppDeps {
@@ -35,9 +36,6 @@ export interface AppDeps {
   relay?: Relay | undefined
   metrics?: Metrics | undefined
 }
-
-/** Board ids are URL-safe and short, so one can never be a path or a SQL fragment in disguise. */
-const BOARD_ID = /^[A-Za-z0-9_-]{1,64}$/
 
 /** JSON bodies of the API are small; anything larger is refused before it is read. */
 const MAX_JSON_BODY = 64 * 1024
@@ -78,30 +76,6 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
   }
 
   const app = new Hono<AppEnv>()
-
-  // WebSocket upgrades first: they need the origin, session and membership checks and nothing of what
-  // the middleware below adds to a response (request ids, log lines, security headers), which would
-  // only be garbage made for every socket.
-  app.get(
-    '/sync/:boardId',
-    originCheck(config.allowedOrigins, { requireOrigin: true, safeMethods: true }),
-    sessionMiddleware(sessions, secureCookies),
-    async (c, next) => {
-      // Refused before the upgrade, so a non-member never receives a byte of the document.
-      const boardId = c.req.param('boardId')
-      const user = c.var.user
-      const role = user && BOARD_ID.test(boardId) ? await boards.roleOf(boardId, user.id) : null
-      if (!role) return apiError(c, 404, 'not_found', 'No such board')
-      c.set('board', { id: boardId, role })
-      await next()
-    },
-    (c) => {
-      const user = c.var.user as User
-      const { id: boardId, role } = c.var.board
-      const identity = { id: user.id, name: user.name }
-      return acceptUpgrade(c, (socket) => sync.accept(socket, boardId, { identity, role }))
-    },
-  )
 
   app.use('*', requestId())
   app.use('*', async (c, next) => {
@@ -206,7 +180,8 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
     )
   }
 
-  const websocket = createWebSocketUpgrade(app, { maxPayload: config.maxMessageBytes })
+  const socketAccess = createSocketAccess({ allowedOrigins: config.allowedOrigins, sessions, boards, sync })
+  const websocket = createWebSocketUpgrade(socketAccess, { maxPayload: config.maxMessageBytes })
   return { app: routes, attachWebSocket: websocket.attach, wss: websocket.wss }
 }
 

@@ -1,10 +1,16 @@
 import type { Context } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import { parse } from 'hono/utils/cookie'
 
 export const SESSION_COOKIE = 'refinery_session'
 
+/** The session token in a `Cookie` header, if there is one. */
+export function sessionTokenFrom(cookieHeader: string | undefined): string | undefined {
+  return cookieHeader ? parse(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE] : undefined
+}
+
 export function readSessionCookie(c: Context): string | undefined {
-  return getCookie(c, SESSION_COOKIE)
+  return sessionTokenFrom(c.req.header('cookie'))
 }
 
 /** HttpOnly and SameSite=Lax always; Secure when the deployment is served over https. */

@@ -4,11 +4,7 @@ import type { Session, User } from '../auth/sessions'
 
 /** What every request carries through the Hono app. */
 export interface AppEnv {
-  Bindings: {
-    incoming: IncomingMessage
-    /** Set by a route that accepts a WebSocket upgrade (see websocketUpgrade.ts). */
-    acceptSocket?: import('./websocketUpgrade').AcceptSocket
-  }
+  Bindings: { incoming: IncomingMessage }
   Variables: {
     requestId: string
     user: User | null

@@ -1,25 +1,12 @@
 import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { Context, Hono } from 'hono'
 import { type WebSocket, WebSocketServer } from 'ws'
-import type { AppEnv } from './env'
 
-/** What a route that accepts an upgrade hands over: the only thing kept for the socket's lifetime. */
+/** What an accepted upgrade hands over: the only thing kept for the socket's lifetime. */
 export type AcceptSocket = (socket: WebSocket) => void
 
-/**
- * Marks the request as accepted for a WebSocket upgrade. The Hono app decides every upgrade (origin,
- * session, membership run as middleware, as for any route); once it has, nothing of the request is
- * kept: a socket holds its own state, not the Context, Request and headers it was decided with.
- * (`@hono/node-ws` keeps all of those alive per socket: several KiB per idle connection.)
- */
-export function acceptUpgrade(c: Context<AppEnv>, accept: AcceptSocket): Response {
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    return c.json({ error: { code: 'upgrade_required', message: 'This endpoint speaks WebSocket' } }, 426)
-  }
-  c.env.acceptSocket = accept
-  return c.body(null, 200)
-}
+/** Decides an upgrade: a function to take the socket, or the HTTP status to refuse it with. */
+export type Authorize = (request: IncomingMessage) => Promise<AcceptSocket | number>
 
 function refuse(socket: Duplex, status: number): void {
   socket.end(
@@ -27,30 +14,30 @@ function refuse(socket: Duplex, status: number): void {
   )
 }
 
-/** Routes the HTTP server's upgrade requests through the Hono app, and upgrades the accepted ones. */
-export function createWebSocketUpgrade(app: Hono<AppEnv>, { maxPayload }: { maxPayload: number }) {
+/**
+ * Upgrades the HTTP server's WebSocket requests that `authorize` accepts, and refuses the others
+ * before a byte of any board is sent. Nothing of the request outlives the upgrade: a socket holds its
+ * own state only (a framework's upgrade helper that keeps its request context alive per socket costs
+ * several KiB per idle connection).
+ */
+export function createWebSocketUpgrade(authorize: Authorize, { maxPayload }: { maxPayload: number }) {
   // ws enforces the limit while reading a frame and closes with 1009, before buffering more.
   const wss = new WebSocketServer({ noServer: true, maxPayload })
 
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
-    const headers = new Headers()
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === 'string') headers.set(name, value)
-      else if (Array.isArray(value)) for (const item of value) headers.append(name, item)
-    }
-    const env: AppEnv['Bindings'] = { incoming: request }
-    let status = 500
+    let decision: AcceptSocket | number
     try {
-      status = (await app.request(new URL(request.url ?? '/', 'http://localhost'), { headers }, env)).status
+      decision = await authorize(request)
     } catch {
-      // The app's own error handler answers with a status; this is only the last resort.
+      decision = 500
     }
-    const accept = env.acceptSocket
-    if (!accept || status !== 200 || socket.destroyed) {
-      refuse(socket, accept ? 500 : status)
+    if (socket.destroyed) return
+    if (typeof decision === 'number') {
+      refuse(socket, decision)
       return
     }
+    const accept = decision
     wss.handleUpgrade(request, socket, head, (ws) => accept(ws))
   }
 
