@@ -112,3 +112,27 @@ test('an expired or revoked invite link says so plainly', async ({ browser }) =>
   await owner.context.close()
   await visitorContext.close()
 })
+
+test('changing the password signs the account out everywhere else', async ({ browser }) => {
+  const email = `pat.${Date.now()}@example.com`
+  const contexts = [await browser.newContext(), await browser.newContext()]
+  for (const context of contexts) {
+    const response = await context.request.post(
+      context === contexts[0] ? '/api/auth/signup' : '/api/auth/login',
+      { data: { email, password: 'correct horse battery', name: 'Pat' } },
+    )
+    expect(response.ok()).toBe(true)
+  }
+  const [here, elsewhere] = contexts as [(typeof contexts)[0], (typeof contexts)[0]]
+  const page = await here.newPage()
+  await page.goto('/')
+  await page.getByText('Account').click()
+  await page.getByLabel('Current password').fill('correct horse battery')
+  await page.getByLabel('New password').fill('a much better passphrase')
+  await page.getByRole('button', { name: 'Change password' }).click()
+  await expect(page.getByRole('status')).toContainText('signed out everywhere else')
+
+  expect((await elsewhere.request.get('/api/me')).status()).toBe(401)
+  expect((await here.request.get('/api/me')).status()).toBe(200)
+  for (const context of contexts) await context.close()
+})

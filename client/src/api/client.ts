@@ -62,6 +62,8 @@ export const api = {
     request<PublicUser>('POST', '/api/auth/signup', body),
   signIn: (body: { email: string; password: string }) => request<PublicUser>('POST', '/api/auth/login', body),
   signOut: () => request<void>('POST', '/api/auth/logout'),
+  changePassword: (body: { currentPassword: string; newPassword: string }) =>
+    request<void>('POST', '/api/auth/password', body),
 
   boards: () => request<{ boards: BoardView[] }>('GET', '/api/boards'),
   createBoard: (body: { title: string; template?: BoardTemplate }) =>

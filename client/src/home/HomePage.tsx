@@ -14,7 +14,7 @@ export function HomePage() {
   useDocumentTitle('Refinery')
   const me = useMe()
   if (me.status === 'loading') return <p className="page-loading">Loading…</p>
-  if (me.status === 'signed-in') return <BoardsPage name={me.user.name} />
+  if (me.status === 'signed-in') return <BoardsPage name={me.user.name} isGuest={me.user.isGuest} />
   return <Landing unreachable={me.status === 'unreachable'} />
 }
 
@@ -49,7 +49,7 @@ function Landing({ unreachable }: { unreachable: boolean }) {
   )
 }
 
-function BoardsPage({ name }: { name: string }) {
+function BoardsPage({ name, isGuest }: { name: string; isGuest: boolean }) {
   const [boards, setBoards] = useState<BoardView[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
@@ -80,7 +80,11 @@ function BoardsPage({ name }: { name: string }) {
         </button>
       </header>
       <div className="boards-page__body">
-        <NewBoardForm />
+        <div className="boards-page__side">
+          <NewBoardForm />
+          {/* A guest joined by link with just a name: there is no password to change. */}
+          {!isGuest && <AccountPanel />}
+        </div>
         <section className="boards">
           <h2>Your boards</h2>
           {error && (
@@ -112,6 +116,75 @@ function BoardsPage({ name }: { name: string }) {
         </section>
       </div>
     </main>
+  )
+}
+
+/** Changing the password ends every other session of the account (a lost laptop, a shared machine). */
+function AccountPanel() {
+  const ids = { current: useId(), next: useId() }
+  const [fields, setFields] = useState({ currentPassword: '', newPassword: '' })
+  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const change = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    setBusy(true)
+    setOutcome(null)
+    try {
+      await api.changePassword(fields)
+      setFields({ currentPassword: '', newPassword: '' })
+      setOutcome({ ok: true, message: 'Password changed. You are signed out everywhere else.' })
+    } catch (caught) {
+      setOutcome({
+        ok: false,
+        message: caught instanceof ApiError ? caught.message : 'The password was not changed.',
+      })
+    }
+    setBusy(false)
+  }
+
+  return (
+    <details className="panel account">
+      <summary>Account</summary>
+      <form className="form" onSubmit={change}>
+        <div className="form__field">
+          <label htmlFor={ids.current}>Current password</label>
+          <input
+            id={ids.current}
+            className="field"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={fields.currentPassword}
+            onChange={(event) => setFields({ ...fields, currentPassword: event.target.value })}
+          />
+        </div>
+        <div className="form__field">
+          <label htmlFor={ids.next}>New password</label>
+          <input
+            id={ids.next}
+            className="field"
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            value={fields.newPassword}
+            onChange={(event) => setFields({ ...fields, newPassword: event.target.value })}
+          />
+          <p className="muted form__hint">
+            At least 8 characters. Other browsers signed in as you are signed out.
+          </p>
+        </div>
+        {outcome && (
+          <p className={outcome.ok ? 'muted' : 'field-error'} role={outcome.ok ? 'status' : 'alert'}>
+            {outcome.message}
+          </p>
+        )}
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Changing…' : 'Change password'}
+        </button>
+      </form>
+    </details>
   )
 }
 

@@ -46,6 +46,23 @@ function send(c: Context<AppEnv>, backlog: Backlog, title: string, format: 'json
 
 const FORMATS = { backlog: 'json', 'backlog.csv': 'csv', 'backlog.md': 'md' } as const
 
+/**
+ * The backlog of each live board document, until the document next changes: at the end of a workshop
+ * the same state is viewed and exported (JSON, CSV, Markdown) several times, and ranking thousands of
+ * cards is the costly part of each.
+ */
+const liveBacklogs = new WeakMap<Y.Doc, Backlog>()
+
+function liveBacklog(doc: Y.Doc, options: Parameters<typeof backlogFromDoc>[1]): Backlog {
+  let backlog = liveBacklogs.get(doc)
+  if (!backlog) {
+    backlog = backlogFromDoc(doc, options)
+    liveBacklogs.set(doc, backlog)
+    doc.once('update', () => liveBacklogs.delete(doc))
+  }
+  return { ...backlog, versionId: options.versionId, generatedAt: options.generatedAt }
+}
+
 /** From board to backlog: the live backlog, finishing a version, and finished versions' backlogs. */
 export function backlogRoutes({ boards, versions, documents, publicUrl }: BacklogDeps) {
   const cardUrl = (boardId: string) => (cardId: string) =>
@@ -57,7 +74,7 @@ export function backlogRoutes({ boards, versions, documents, publicUrl }: Backlo
       const board = await boards.get(c.var.board.id)
       if (!board) return apiError(c, 404, 'not_found', 'No such board')
       const backlog = await documents.read(board.id, (doc) =>
-        backlogFromDoc(doc, {
+        liveBacklog(doc, {
           boardId: board.id,
           versionId: null,
           generatedAt: new Date().toISOString(),
@@ -85,7 +102,7 @@ export function backlogRoutes({ boards, versions, documents, publicUrl }: Backlo
       // The state and its backlog are taken in one synchronous read: exactly the same document.
       const { state, backlog } = await documents.read(boardId, (doc) => ({
         state: Y.encodeStateAsUpdate(doc),
-        backlog: backlogFromDoc(doc, {
+        backlog: liveBacklog(doc, {
           boardId,
           versionId,
           generatedAt: new Date().toISOString(),

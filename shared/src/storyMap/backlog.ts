@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { type DocumentRecord, getRecords, VOTES_KEY } from '../records'
 import {
   JOURNEY_STEP,
@@ -102,15 +102,6 @@ interface PlacedCard extends Placed<StoryCardProps> {
   row: number
 }
 
-/** What the backlog reads of a story-map shape; `x`, `y` are checked too, as they place it. */
-function placedShapeSchema<Props extends { w: number; h: number }>(props: z.ZodType<Props>) {
-  return z.object({ x: z.number(), y: z.number(), props })
-}
-
-const placedStep = placedShapeSchema(journeyStepPropsSchema)
-const placedSlice = placedShapeSchema(releaseSlicePropsSchema)
-const placedCard = placedShapeSchema(storyCardPropsSchema)
-
 const MOSCOW_ORDER: Record<Moscow | 'unset', number> = { must: 0, should: 1, could: 2, unset: 3, wont: 4 }
 
 /** Plain code-unit order: unlike `localeCompare` it is the same on every machine. */
@@ -166,11 +157,9 @@ function pagePositions(
   }
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError, under: string): string {
   return error.issues
-    .map((issue) =>
-      issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,
-    )
+    .map((issue) => `${[under, ...issue.path.map(String)].join('.')}: ${issue.message}`)
     .join('; ')
 }
 
@@ -244,15 +233,21 @@ export function toBacklog(input: BacklogInput): Backlog {
 
   function place<Props extends { w: number; h: number }>(
     shape: DocumentRecord,
-    schema: z.ZodType<{ props: Props }>,
+    schema: z.ZodType<Props>,
     into: Placed<Props>[],
   ): void {
-    const parsed = schema.safeParse(shape)
-    if (!parsed.success) {
-      warnings.push({ shapeId: shape.id, message: `Invalid ${shape.type}: ${describeIssues(parsed.error)}` })
+    // `x`, `y` are checked too, as they place the shape; the props against the shape's schema.
+    const misplaced = (['x', 'y'] as const).filter((axis) => typeof shape[axis] !== 'number')
+    const parsed = schema.safeParse(shape.props)
+    if (misplaced.length > 0 || !parsed.success) {
+      const issues = [
+        ...misplaced.map((axis) => `${axis}: expected a number`),
+        ...(parsed.success ? [] : [describeIssues(parsed.error, 'props')]),
+      ]
+      warnings.push({ shapeId: shape.id, message: `Invalid ${shape.type}: ${issues.join('; ')}` })
       return
     }
-    const { props } = parsed.data
+    const props = parsed.data
     const { x, y } = pagePosition(shape.id)
     into.push({ id: shape.id, props, left: x, top: y, right: x + props.w, bottom: y + props.h })
   }
@@ -261,9 +256,9 @@ export function toBacklog(input: BacklogInput): Backlog {
   const slices: Placed<ReleaseSliceProps>[] = []
   const cards: Placed<StoryCardProps>[] = []
   for (const shape of shapes.values()) {
-    if (shape.type === JOURNEY_STEP) place(shape, placedStep, steps)
-    else if (shape.type === RELEASE_SLICE) place(shape, placedSlice, slices)
-    else if (shape.type === STORY_CARD) place(shape, placedCard, cards)
+    if (shape.type === JOURNEY_STEP) place(shape, journeyStepPropsSchema, steps)
+    else if (shape.type === RELEASE_SLICE) place(shape, releaseSlicePropsSchema, slices)
+    else if (shape.type === STORY_CARD) place(shape, storyCardPropsSchema, cards)
   }
   steps.sort((a, b) => a.left - b.left || compareIds(a.id, b.id))
   slices.sort((a, b) => a.top - b.top || compareIds(a.id, b.id))
