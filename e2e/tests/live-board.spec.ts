@@ -85,3 +85,41 @@ test('edits made offline show after a reload without the network and merge on re
   await alice.context.close()
   await bob.context.close()
 })
+
+test('Ctrl+Z takes back only your own change, not what someone else changed in the same shape', async ({
+  browser,
+}) => {
+  const { alice, bob } = await twoPeopleOnABoard(browser)
+  await alice.page.evaluate(() => {
+    window.refinery?.editor.createShape({ id: 'shape:shared' as never, type: 'geo', x: 100, y: 100 })
+  })
+  await expect.poll(async () => (await shapes(bob.page)).length).toBe(1)
+
+  // Bob moves it; then Alice makes it red.
+  await bob.page.evaluate(() => {
+    const editor = window.refinery?.editor as unknown as { updateShape(change: object): void }
+    editor.updateShape({ id: 'shape:shared', type: 'geo', x: 400 })
+  })
+  await expect.poll(async () => (await shapes(alice.page))[0]?.x).toBe(400)
+  await alice.page.evaluate(() => {
+    const editor = window.refinery?.editor as unknown as { updateShape(change: object): void }
+    editor.updateShape({ id: 'shape:shared', type: 'geo', props: { color: 'red' } })
+  })
+  const color = (page: typeof bob.page) =>
+    page.evaluate(
+      () => (window.refinery?.editor.getCurrentPageShapes()[0]?.props as { color?: string })?.color,
+    )
+  await expect.poll(() => color(bob.page)).toBe('red')
+
+  // Bob's undo, from the keyboard: his move goes, her colour stays, for both of them.
+  await bob.page.evaluate(() => {
+    window.refinery?.editor.focus()
+  })
+  await bob.page.keyboard.press('Control+z')
+  for (const person of [alice, bob]) {
+    await expect.poll(async () => (await shapes(person.page))[0]?.x).toBe(100)
+    await expect.poll(() => color(person.page)).toBe('red')
+  }
+  await alice.context.close()
+  await bob.context.close()
+})

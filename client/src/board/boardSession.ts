@@ -12,7 +12,7 @@ import { userColor } from '../identity/userColor'
 import { type BoardConnection, openBoardConnection } from '../sync/boardConnection'
 import { connectionStatus } from '../sync/connectionState'
 import { bindPresence } from '../sync/presence'
-import { bindStoreToYDoc } from '../sync/yjsStoreBinding'
+import { bindStoreToYDoc, type StoreBinding } from '../sync/yjsStoreBinding'
 import { createBoardStore } from './boardStore'
 
 /** Everything one open board needs besides its React tree: the store, its sync, and presence. */
@@ -49,10 +49,10 @@ export function openBoardSession(
     },
   })
   const $ready = atom('board ready', false)
-  let unbind: (() => void) | null = null
+  let binding: StoreBinding | null = null
   const stopWaiting = react('bind the board once it is ready', () => {
-    if (unbind || !connection.$ready.get()) return
-    unbind = bindStoreToYDoc(store, connection.doc)
+    if (binding || !connection.$ready.get()) return
+    binding = bindStoreToYDoc(store, connection.doc)
     $ready.set(true)
   })
 
@@ -67,15 +67,29 @@ export function openBoardSession(
         color: editor.user.getColor(),
       }))
       const unbindPresence = bindPresence(store, connection.provider.awareness, $user)
+      // Undo and redo (the menu, the toolbar and their shortcuts all call these) go through the
+      // binding, so they take back only this person's own changes.
+      const { undo, redo } = editor
+      const replay = (run: () => unknown) => (binding ? binding.replay(run) : run())
+      editor.undo = () => {
+        replay(() => undo.call(editor))
+        return editor
+      }
+      editor.redo = () => {
+        replay(() => redo.call(editor))
+        return editor
+      }
       window.refinery = { editor, ydoc: connection.doc, provider: connection.provider }
       return () => {
         unbindPresence()
+        editor.undo = undo
+        editor.redo = redo
         if (window.refinery?.editor === editor) delete window.refinery
       }
     },
     close() {
       stopWaiting()
-      unbind?.()
+      binding?.stop()
       connection.close()
       store.dispose()
     },

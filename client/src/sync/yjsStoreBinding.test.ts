@@ -13,7 +13,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { createBoardStore } from '../board/boardStore'
-import { bindStoreToYDoc } from './yjsStoreBinding'
+import { bindStoreToYDoc, type StoreBinding } from './yjsStoreBinding'
 
 const FIRST_PAGE_ID = PageRecordType.createId('page')
 
@@ -84,16 +84,19 @@ interface Client {
   doc: Y.Doc
 }
 
-const unbinds: (() => void)[] = []
+const bindings: StoreBinding[] = []
 
-function boundClient(doc = new Y.Doc()): Client {
+type BoundClient = Client & { binding: StoreBinding }
+
+function boundClient(doc = new Y.Doc()): BoundClient {
   const store = createBoardStore()
-  unbinds.push(bindStoreToYDoc(store, doc))
-  return { store, doc }
+  const binding = bindStoreToYDoc(store, doc)
+  bindings.push(binding)
+  return { store, doc, binding }
 }
 
 /** Two clients on one board: the first one seeds it, the second loads it. */
-function twoClients(): [Client, Client] {
+function twoClients(): [BoundClient, BoundClient] {
   const alice = boundClient()
   const bobDoc = new Y.Doc()
   connect(alice.doc, bobDoc)
@@ -120,7 +123,7 @@ function holdFrames(): { release(): void } {
 }
 
 afterEach(() => {
-  for (const unbind of unbinds.splice(0)) unbind()
+  for (const binding of bindings.splice(0)) binding.stop()
   vi.restoreAllMocks()
 })
 
@@ -256,13 +259,49 @@ describe('bindStoreToYDoc', () => {
     history.dispose()
   })
 
+  it('an undo takes back only your own field, keeping what someone else changed in the same shape since', () => {
+    const [alice, bob] = twoClients()
+    bob.store.put([rectangle('card', { x: 10 })])
+    const history = new HistoryManager<TLRecord>({ store: bob.store })
+
+    // Bob moves the card; then Alice recolours it.
+    bob.store.put([{ ...(shape(bob.store, 'card') as TLGeoShape), x: 300 }])
+    const theirs = shape(alice.store, 'card') as TLGeoShape
+    alice.store.put([{ ...theirs, props: { ...theirs.props, color: 'red' } }])
+    expect(shape(bob.store, 'card')).toMatchObject({ x: 300, props: { color: 'red' } })
+
+    // Bob undoes his move: the card goes back, and stays red.
+    bob.binding.replay(() => history.undo())
+    for (const { store } of [alice, bob]) {
+      expect(shape(store, 'card')).toMatchObject({ x: 10, props: { color: 'red' } })
+    }
+
+    // Redo puts the move back, still keeping Alice's colour.
+    bob.binding.replay(() => history.redo())
+    for (const { store } of [alice, bob]) {
+      expect(shape(store, 'card')).toMatchObject({ x: 300, props: { color: 'red' } })
+    }
+    history.dispose()
+  })
+
+  it('an undo leaves a field someone else changed after you alone', () => {
+    const [alice, bob] = twoClients()
+    bob.store.put([rectangle('card', { x: 10 })])
+    const history = new HistoryManager<TLRecord>({ store: bob.store })
+    bob.store.put([{ ...(shape(bob.store, 'card') as TLGeoShape), x: 300 }])
+    alice.store.put([{ ...(shape(alice.store, 'card') as TLGeoShape), x: 500 }])
+
+    bob.binding.replay(() => history.undo())
+    for (const { store } of [alice, bob]) expect(shape(store, 'card')).toMatchObject({ x: 500 })
+    history.dispose()
+  })
+
   it('stops syncing once unbound', () => {
     const alice = boundClient()
     const bobDoc = new Y.Doc()
     connect(alice.doc, bobDoc)
     const bobStore = createBoardStore()
-    const unbind = bindStoreToYDoc(bobStore, bobDoc)
-    unbind()
+    bindStoreToYDoc(bobStore, bobDoc).stop()
 
     alice.store.put([rectangle('card')])
     expect(bobStore.get(createShapeId('card') as TLShapeId)).toBeUndefined()

@@ -29,34 +29,49 @@ const FIRST_PAGE = PageRecordType.create({
   meta: {},
 })
 
+export interface StoreBinding {
+  stop(): void
+  /**
+   * Runs an undo or redo. tldraw undoes by putting back whole records as they were, which would also
+   * revert what others changed in them since; inside `replay` a field is written back only if the
+   * document still holds what this client last wrote there, and the store takes the rest from Yjs.
+   */
+  replay(undoOrRedo: () => void): void
+}
+
 /**
  * Keeps a tldraw store and a Yjs document in step, with Yjs as the source of truth for the board's
  * document records. The store takes what the document holds (or seeds an empty document with a
  * first page); from then on the store's own edits go to Yjs, and everyone else's come back in through
  * `mergeRemoteChanges`, so they never echo back nor land on the local undo stack.
- *
- * Returns the function that stops the binding.
  */
-export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): () => void {
+export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): StoreBinding {
   const records = getRecords(doc)
   // Marks this binding's own transactions, so its observer can tell them from everyone else's.
   const origin = { binding: 'tldraw store' }
+  const written = new LastWritten()
+  let replaying = false
 
   if (records.size > 0) {
     applyDocumentRecords(store, records, new Set([...records.keys(), ...documentRecordIds(store)]))
   } else {
-    seedDocument(store, doc, origin)
+    seedDocument(store, doc, origin, written)
   }
 
   const stopListening = store.listen(
     ({ changes }) => {
+      const keptTheirs = new Set<string>()
       doc.transact(() => {
-        for (const record of Object.values(changes.added)) writeRecord(records, record)
-        for (const [from, to] of Object.values(changes.updated)) writeUpdate(records, from, to)
+        for (const record of Object.values(changes.added)) writeRecord(records, record, written)
+        for (const [from, to] of Object.values(changes.updated)) {
+          if (!writeUpdate(records, from, to, written, replaying)) keptTheirs.add(to.id)
+        }
         for (const record of Object.values(changes.removed)) {
           if (isDocumentRecord(record)) records.delete(record.id)
         }
       }, origin)
+      // An undo left someone else's later change in the document: the store shows it again.
+      if (keptTheirs.size > 0) applyDocumentRecords(store, records, keptTheirs)
     },
     { source: 'user', scope: 'document' },
   )
@@ -71,9 +86,41 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): () => void {
   }
   records.observeDeep(onRecordsChanged)
 
-  return () => {
-    stopListening()
-    records.unobserveDeep(onRecordsChanged)
+  return {
+    stop() {
+      stopListening()
+      records.unobserveDeep(onRecordsChanged)
+    },
+    replay(undoOrRedo) {
+      replaying = true
+      try {
+        undoOrRedo()
+        // tldraw reports changes once a frame; the undo's must be written while `replaying` holds.
+        store._flushHistory()
+      } finally {
+        replaying = false
+      }
+    },
+  }
+}
+
+/** What this client last wrote into each field of each record (`x`, `props.color`…). */
+class LastWritten {
+  private readonly fields = new Map<string, Map<string, unknown>>()
+
+  set(id: string, path: string, value: unknown): void {
+    let record = this.fields.get(id)
+    if (!record) {
+      record = new Map()
+      this.fields.set(id, record)
+    }
+    record.set(path, value)
+  }
+
+  /** Whether `now` is still what this client last wrote there: nobody else changed it since. */
+  isOwn(id: string, path: string, now: unknown): boolean {
+    const record = this.fields.get(id)
+    return record?.has(path) === true && jsonEqual(record.get(path), now)
   }
 }
 
@@ -82,22 +129,49 @@ function asDocumentRecord(record: TLRecord): DocumentRecord {
   return record as unknown as DocumentRecord
 }
 
-function writeRecord(records: RecordMaps, record: TLRecord): void {
-  if (isDocumentRecord(record)) putRecord(records, asDocumentRecord(record))
+function writeRecord(records: RecordMaps, record: TLRecord, written: LastWritten): void {
+  if (!isDocumentRecord(record)) return
+  const fields = asDocumentRecord(record)
+  putRecord(records, fields)
+  for (const [field, value] of Object.entries(fields)) {
+    if ((field === 'props' || field === 'meta') && isFields(value)) {
+      for (const [key, nested] of Object.entries(value)) written.set(record.id, `${field}.${key}`, nested)
+    } else {
+      written.set(record.id, field, value)
+    }
+  }
 }
 
 /**
  * Writes only what a local update changed, onto what Yjs holds now: tldraw's whole record could undo a
- * remote change that reached Yjs after this edit was made but before tldraw reported it.
+ * remote change that reached Yjs after this edit was made but before tldraw reported it. When
+ * `replaying` an undo or redo, a field someone else has changed since this client wrote it keeps their
+ * value. Answers false when it kept any.
  */
-function writeUpdate(records: RecordMaps, from: TLRecord, to: TLRecord): void {
-  if (!isDocumentRecord(to)) return
+function writeUpdate(
+  records: RecordMaps,
+  from: TLRecord,
+  to: TLRecord,
+  written: LastWritten,
+  replaying: boolean,
+): boolean {
+  if (!isDocumentRecord(to)) return true
   const current = records.get(to.id)
   if (!(current instanceof Y.Map)) {
-    writeRecord(records, to)
-    return
+    writeRecord(records, to, written)
+    return true
   }
-  putRecord(records, withChanges(yMapToRecord(current), asDocumentRecord(from), asDocumentRecord(to)))
+  let keptTheirs = false
+  const changes = withChanges(yMapToRecord(current), asDocumentRecord(from), asDocumentRecord(to), {
+    accept(path, now) {
+      if (!replaying || written.isOwn(to.id, path, now)) return true
+      keptTheirs = true
+      return false
+    },
+    wrote: (path, value) => written.set(to.id, path, value),
+  })
+  putRecord(records, changes)
+  return !keptTheirs
 }
 
 type Fields = Record<string, unknown>
@@ -106,25 +180,39 @@ function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+interface ChangeRules {
+  /** Whether to write the change of the field at `path`, which holds `now` in the document. */
+  accept(path: string, now: unknown): boolean
+  wrote(path: string, value: unknown): void
+}
+
 /**
  * `current`, with each field that differs between `before` and `after` set as in `after`; `props` and
  * `meta` key by key, as the document stores them.
  */
-function withChanges<T extends Fields>(current: T, before: Fields, after: Fields, depth = 0): T {
+function withChanges<T extends Fields>(
+  current: T,
+  before: Fields,
+  after: Fields,
+  rules: ChangeRules,
+  prefix = '',
+): T {
   const next: Fields = { ...current }
   for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const was = before[field]
     const is = after[field]
     const now = current[field]
     if (jsonEqual(was, is)) continue
-    const nested = depth === 0 && (field === 'props' || field === 'meta')
-    if (!(field in after)) {
-      delete next[field]
-    } else if (nested && isFields(was) && isFields(is) && isFields(now)) {
-      next[field] = withChanges(now, was, is, 1)
-    } else {
-      next[field] = is
+    const nested = prefix === '' && (field === 'props' || field === 'meta')
+    if (nested && isFields(was) && isFields(is) && isFields(now)) {
+      next[field] = withChanges(now, was, is, rules, `${field}.`)
+      continue
     }
+    const path = `${prefix}${field}`
+    if (!rules.accept(path, now)) continue
+    if (!(field in after)) delete next[field]
+    else next[field] = is
+    rules.wrote(path, is)
   }
   return next as T
 }
@@ -137,14 +225,14 @@ function documentRecordIds(store: TLStore): string[] {
 }
 
 /** Writes the store's document records into an empty Yjs document, adding the first page if needed. */
-function seedDocument(store: TLStore, doc: Y.Doc, origin: object): void {
+function seedDocument(store: TLStore, doc: Y.Doc, origin: object, written: LastWritten): void {
   const missing: TLRecord[] = []
   if (!store.has(TLDOCUMENT_ID)) missing.push(DocumentRecordType.create({ id: TLDOCUMENT_ID }))
   if (!store.allRecords().some((record) => record.typeName === 'page')) missing.push(FIRST_PAGE)
   if (missing.length > 0) store.mergeRemoteChanges(() => store.put(missing))
   const records = getRecords(doc)
   doc.transact(() => {
-    for (const record of store.allRecords()) writeRecord(records, record)
+    for (const record of store.allRecords()) writeRecord(records, record, written)
   }, origin)
 }
 
