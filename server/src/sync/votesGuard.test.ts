@@ -102,6 +102,14 @@ describe('touchesVotes', () => {
     expect(touchesVotes(server, Y.encodeStateAsUpdate(client, before))).toBe(true)
   })
 
+  it('lets a client send back the server’s own votes, which the server already holds', () => {
+    const { server, client } = synced()
+    server.getMap(VOTES_KEY).set('shape:a|u2', 1)
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
+    // A client that syncs against an older state vector sends everything since: votes included.
+    expect(touchesVotes(server, Y.encodeStateAsUpdate(client))).toBe(false)
+  })
+
   it('does not mistake the deletion of a record for a vote change', () => {
     const { server, client } = synced()
     expect(

@@ -105,9 +105,15 @@ export function touchesVotes(doc: Y.Doc, update: Uint8Array): boolean {
   }
 
   // An item whose neighbours are unknown (they arrive later) is checked again when they do: every
-  // chain of items starts at one that names its parent, so nothing reaches `votes` unseen.
-  for (const run of byClient.values()) {
-    for (const item of run) if (placeOf(item) === 'votes') return true
+  // chain of items starts at one that names its parent, so nothing reaches `votes` unseen. An item the
+  // server already holds changes nothing (Yjs skips it), so the server's own votes, sent back by a
+  // client that syncs against an older state vector, are not a write.
+  for (const [client, run] of byClient) {
+    const held = Y.getState(doc.store, client)
+    for (const item of run) {
+      if (item.id.clock + item.length <= held) continue
+      if (placeOf(item) === 'votes') return true
+    }
   }
 
   for (const [client, deletes] of ds.clients) {
