@@ -57,10 +57,6 @@ export async function startTestServer(
   return { ...server, config }
 }
 
-export function originOf(server: { port: number }): string {
-  return `http://localhost:${server.port}`
-}
-
 /** A `ws` WebSocket that sends the Origin header and session cookie a browser would. */
 export function socketClass(origin: string | null, cookie?: string) {
   const headers: Record<string, string> = {}

@@ -33,8 +33,6 @@ export const CloseCode = {
   StorageFailed: 4500,
 } as const
 
-export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
-
 /** Whether a client should reconnect after the server closed its socket with `code`. */
 export function shouldReconnect(code: number): boolean {
   return !(

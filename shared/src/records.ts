@@ -10,7 +10,7 @@ export const RECORDS_KEY = 'records'
 /** Dot votes, `cardId|userId` → dots. Written by the server only. */
 export const VOTES_KEY = 'votes'
 
-export const NESTED_FIELDS = ['props', 'meta'] as const
+const NESTED_FIELDS = ['props', 'meta'] as const
 
 /** Record types that belong to the shared document; camera, instance and presence stay local. */
 export const DOCUMENT_TYPE_NAMES: ReadonlySet<string> = new Set([

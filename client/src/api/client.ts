@@ -27,6 +27,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell the person: the server's own message for an API error, `fallback` for anything else. */
+export function errorMessage(error: unknown, fallback: string): string {
+  return error instanceof ApiError ? error.message : fallback
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response
   try {

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react'
-import { ApiError, api } from '../api/client'
+import { api, errorMessage } from '../api/client'
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import { navigate } from '../app/router'
@@ -51,7 +51,7 @@ export function AuthPage({ mode }: { mode: Mode }) {
       setMe(user)
       navigate(next)
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'Something went wrong. Try again.')
+      setError(errorMessage(caught, 'Something went wrong. Try again.'))
       setBusy(false)
     }
   }

@@ -1,6 +1,6 @@
 import { type Backlog, type BacklogItem, type BoardView, can, type VersionView } from '@refinery/shared'
 import { type FormEvent, useCallback, useEffect, useId, useState, useSyncExternalStore } from 'react'
-import { ApiError, api } from '../api/client'
+import { ApiError, api, errorMessage } from '../api/client'
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import { navigate } from '../app/router'
@@ -101,7 +101,7 @@ function Unavailable({ error }: { error: unknown }) {
       <section className="panel">
         <h1>The backlog cannot be loaded right now</h1>
         <p className="notice notice--error" role="alert">
-          {error instanceof ApiError ? error.message : 'Something went wrong. Try again in a moment.'}
+          {errorMessage(error, 'Something went wrong. Try again in a moment.')}
         </p>
       </section>
     </main>
@@ -279,7 +279,7 @@ function FinishVersion({
       setOpen(false)
       setName('')
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'The board could not be finished. Try again.')
+      setError(errorMessage(caught, 'The board could not be finished. Try again.'))
     } finally {
       setBusy(false)
     }

@@ -9,7 +9,7 @@ import {
   type Role,
 } from '@refinery/shared'
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
-import { ApiError, api } from '../api/client'
+import { api, errorMessage } from '../api/client'
 import { navigate } from '../app/router'
 import type { OpenBoard } from './boardContext'
 import { rememberView } from './useBoardAccess'
@@ -51,7 +51,7 @@ export function ShareButton({ open }: { open: OpenBoard }) {
 }
 
 function message(error: unknown): string {
-  return error instanceof ApiError ? error.message : 'Something went wrong. Try again.'
+  return errorMessage(error, 'Something went wrong. Try again.')
 }
 
 function ShareDialogContent({ open, close }: { open: OpenBoard; close: () => void }) {

@@ -1,6 +1,6 @@
 import type { BoardTemplate, BoardView } from '@refinery/shared'
 import { type FormEvent, useEffect, useId, useState } from 'react'
-import { ApiError, api } from '../api/client'
+import { api, errorMessage } from '../api/client'
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import { navigate } from '../app/router'
@@ -55,7 +55,7 @@ function BoardsPage({ name, isGuest }: { name: string; isGuest: boolean }) {
   useEffect(() => {
     api.boards().then(
       ({ boards }) => setBoards(boards),
-      (caught) => setError(caught instanceof ApiError ? caught.message : 'The boards could not be loaded.'),
+      (caught) => setError(errorMessage(caught, 'The boards could not be loaded.')),
     )
   }, [])
 
@@ -137,7 +137,7 @@ function AccountPanel() {
     } catch (caught) {
       setOutcome({
         ok: false,
-        message: caught instanceof ApiError ? caught.message : 'The password was not changed.',
+        message: errorMessage(caught, 'The password was not changed.'),
       })
     }
     setBusy(false)
@@ -203,7 +203,7 @@ function NewBoardForm() {
       const board = await api.createBoard({ title, template })
       navigate(boardPath(board.id))
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'The board could not be created.')
+      setError(errorMessage(caught, 'The board could not be created.'))
       setBusy(false)
     }
   }

@@ -1,6 +1,6 @@
 import type { InvitePreview } from '@refinery/shared'
 import { type FormEvent, useEffect, useId, useState } from 'react'
-import { ApiError, api } from '../api/client'
+import { ApiError, api, errorMessage } from '../api/client'
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import { navigate } from '../app/router'
@@ -52,7 +52,7 @@ export function JoinPage({ token }: { token: string }) {
       await refreshMe()
       navigate(boardPath(boardId))
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'Joining failed. Try again.')
+      setError(errorMessage(caught, 'Joining failed. Try again.'))
       setBusy(false)
     }
   }

@@ -41,21 +41,21 @@ export function authRoutes({ users, sessions, secureCookies, limits, trustProxy 
     writeSessionCookie(c, token, session.expiresAt, secureCookies)
   }
 
-  const tooMany = (keys: [RateLimiter, string][]) => {
+  /** A 429 with Retry-After once any of the keys has used up its attempts; null while none has. */
+  const rateLimited = (c: Context<AppEnv>, keys: [RateLimiter, string][]) => {
     for (const [limiter, key] of keys) {
-      if (!limiter.take(key)) return limiter.retryAfter(key)
+      if (limiter.take(key)) continue
+      c.header('Retry-After', String(limiter.retryAfter(key)))
+      return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
     }
-    return 0
+    return null
   }
 
   return new Hono<AppEnv>()
     .post('/signup', jsonBody(SignupBody), async (c) => {
       const { email, password, name } = c.req.valid('json')
-      const wait = tooMany([[limits.byAddress, `signup:${clientAddress(c, trustProxy)}`]])
-      if (wait > 0) {
-        c.header('Retry-After', String(wait))
-        return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
-      }
+      const limited = rateLimited(c, [[limits.byAddress, `signup:${clientAddress(c, trustProxy)}`]])
+      if (limited) return limited
       try {
         const user = await users.createAccount(email, name, await hashPassword(password))
         await startSession(c, user)
@@ -69,14 +69,11 @@ export function authRoutes({ users, sessions, secureCookies, limits, trustProxy 
     })
     .post('/login', jsonBody(LoginBody), async (c) => {
       const { email, password } = c.req.valid('json')
-      const wait = tooMany([
+      const limited = rateLimited(c, [
         [limits.byAddress, `login:${clientAddress(c, trustProxy)}`],
         [limits.byAccount, `login:${email}`],
       ])
-      if (wait > 0) {
-        c.header('Retry-After', String(wait))
-        return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
-      }
+      if (limited) return limited
       const found = await users.findByEmail(email)
       // Verify against a dummy hash for unknown emails so the answer takes as long either way.
       const valid = await verifyPassword(found?.passwordHash ?? DUMMY_PASSWORD_HASH, password)
@@ -95,11 +92,8 @@ export function authRoutes({ users, sessions, secureCookies, limits, trustProxy 
       const user = c.var.user as User
       const { currentPassword, newPassword } = c.req.valid('json')
       // A stolen session must not become a way to guess the account's password.
-      const wait = tooMany([[limits.byAccount, `password:${user.id}`]])
-      if (wait > 0) {
-        c.header('Retry-After', String(wait))
-        return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
-      }
+      const limited = rateLimited(c, [[limits.byAccount, `password:${user.id}`]])
+      if (limited) return limited
       const current = await users.passwordHashOf(user.id)
       if (!current || !(await verifyPassword(current, currentPassword))) {
         return apiError(c, 401, 'invalid_credentials', 'The current password is wrong')

@@ -108,10 +108,15 @@ export class Room {
       ? Y.encodeStateVectorFromUpdate(this.unapplied)
       : Y.encodeStateVector(this.ydoc)
     connection.send(encodeSyncStep1(stateVector))
+    const presence = this.presenceOfEveryone()
+    if (presence) connection.send(presence)
+  }
+
+  /** Everyone's presence in one awareness frame, or null when nobody has announced any. */
+  presenceOfEveryone(): Uint8Array | null {
     const clients = [...this.awareness.getStates().keys()]
-    if (clients.length > 0) {
-      connection.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)))
-    }
+    if (clients.length === 0) return null
+    return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
   }
 
   /** Answers a client's state vector with what it lacks, once what it would get is stored. */
@@ -158,10 +163,6 @@ export class Room {
     if (connection.awarenessClients && connection.awarenessClients.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null)
     }
-  }
-
-  get hasPendingUpdate(): boolean {
-    return this.pendingUpdates.length > 0
   }
 
   get hasPendingAwareness(): boolean {

@@ -1,12 +1,11 @@
 import { CloseCode, can, type Role } from '@refinery/shared'
 import type { WebSocket } from 'ws'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
 import { Connection, type Participant } from './connection'
-import { decodeClientMessage, encodeAwareness, MalformedMessageError } from './messages'
+import { decodeClientMessage, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
 import { touchesVotes } from './votesGuard'
@@ -290,13 +289,11 @@ export class SyncServer {
         case 'awareness':
           room.applyAwareness(connection, message.update)
           break
-        case 'query-awareness':
-          connection.send(
-            encodeAwareness(
-              awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...room.awareness.getStates().keys()]),
-            ),
-          )
+        case 'query-awareness': {
+          const presence = room.presenceOfEveryone()
+          if (presence) connection.send(presence)
           return
+        }
       }
       this.dirty.add(room)
       this.scheduleFlush()
