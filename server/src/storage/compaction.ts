@@ -16,16 +16,20 @@ export function needsCompaction(log: LogSize): boolean {
 }
 
 /**
- * The snapshot and updates folded into one state update, garbage-collected. Built through a
- * document rather than `Y.mergeUpdates`, which would keep the content of deleted items.
+ * The snapshot and updates folded into one state update, garbage-collected, with its state vector.
+ * Built through a document rather than `Y.mergeUpdates`, which would keep the content of deleted
+ * items.
  */
-export function foldUpdates(snapshot: Uint8Array | null, updates: readonly Uint8Array[]): Uint8Array {
+export function foldUpdates(
+  snapshot: Uint8Array | null,
+  updates: readonly Uint8Array[],
+): { state: Uint8Array; stateVector: Uint8Array } {
   const doc = new Y.Doc()
   doc.transact(() => {
     if (snapshot) Y.applyUpdate(doc, snapshot)
     for (const update of updates) Y.applyUpdate(doc, update)
   })
-  const state = Y.encodeStateAsUpdate(doc)
+  const folded = { state: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }
   doc.destroy()
-  return state
+  return folded
 }

@@ -33,7 +33,11 @@ export function describeDocumentStore(engine: string, open: () => Promise<Docume
     })
 
     it('loads an unknown board as empty', async () => {
-      expect(await store.loadDocument('nothing-here')).toEqual({ snapshot: null, updates: [] })
+      expect(await store.loadDocument('nothing-here')).toEqual({
+        snapshot: null,
+        snapshotStateVector: null,
+        updates: [],
+      })
     })
 
     it('appends a batch across boards and loads each board in order', async () => {
@@ -66,6 +70,11 @@ export function describeDocumentStore(engine: string, open: () => Promise<Docume
       expect(after.snapshot).not.toBeNull()
       expect(contentOf(after)).toEqual(before)
       expect(contentOf(after)).toEqual(doc.getMap('records').toJSON())
+      // The state vector is stored beside the snapshot, so loading needs no decoding to greet a client.
+      expect([...(after.snapshotStateVector ?? [])]).toEqual([...Y.encodeStateVector(doc)])
+      expect([...(after.snapshotStateVector ?? [])]).toEqual([
+        ...Y.encodeStateVectorFromUpdate(after.snapshot as Uint8Array),
+      ])
     })
 
     it('compacts onto an earlier snapshot, and later appends load on top', async () => {

@@ -23,6 +23,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX document_updates_board ON document_updates (board_id, seq);`,
   ACCOUNTS_AND_BOARDS,
   BOARD_VERSIONS('BYTEA'),
+  'ALTER TABLE document_snapshots ADD COLUMN state_vector BYTEA;',
 ]
 
 /** Any constant will do: it only has to be the same for every Refinery instance. */
@@ -113,15 +114,20 @@ export class PostgresStore implements Storage {
     try {
       // One snapshot of the database for both reads, so a compaction in between cannot be seen half-done.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const snapshot = await client.query('SELECT state FROM document_snapshots WHERE board_id = $1', [
-        boardId,
-      ])
+      const snapshot = await client.query(
+        'SELECT state, state_vector FROM document_snapshots WHERE board_id = $1',
+        [boardId],
+      )
       const updates = await client.query(
         'SELECT data FROM document_updates WHERE board_id = $1 ORDER BY seq',
         [boardId],
       )
       await client.query('COMMIT')
-      return { snapshot: snapshot.rows[0]?.state ?? null, updates: updates.rows.map((row) => row.data) }
+      return {
+        snapshot: snapshot.rows[0]?.state ?? null,
+        snapshotStateVector: snapshot.rows[0]?.state_vector ?? null,
+        updates: updates.rows.map((row) => row.data),
+      }
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
       throw error
@@ -154,14 +160,15 @@ export class PostgresStore implements Storage {
         [boardId],
       )
       if (rows.length === 0) return
-      const state = foldUpdates(
+      const { state, stateVector } = foldUpdates(
         snapshot?.state ?? null,
         rows.map((row) => row.data),
       )
       await tx.run(
-        `INSERT INTO document_snapshots (board_id, state, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-        [boardId, Buffer.from(state), Date.now()],
+        `INSERT INTO document_snapshots (board_id, state, state_vector, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (board_id) DO UPDATE
+         SET state = excluded.state, state_vector = excluded.state_vector, updated_at = excluded.updated_at`,
+        [boardId, Buffer.from(state), Buffer.from(stateVector), Date.now()],
       )
       // Exactly the entries folded in: sequence order is not commit order, so an append that
       // committed after the read above may carry a lower sequence number and must stay.

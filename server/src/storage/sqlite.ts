@@ -22,6 +22,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX document_updates_board ON document_updates (board_id, seq);`,
   ACCOUNTS_AND_BOARDS,
   BOARD_VERSIONS('BLOB'),
+  'ALTER TABLE document_snapshots ADD COLUMN state_vector BLOB;',
 ]
 
 function migrate(db: Database.Database): void {
@@ -61,12 +62,13 @@ export class SqliteStore implements Storage {
     migrate(this.db)
     this.sql = new SqliteSql(this.db)
     this.statements = {
-      snapshot: this.db.prepare('SELECT state FROM document_snapshots WHERE board_id = ?').pluck(),
+      snapshot: this.db.prepare('SELECT state, state_vector FROM document_snapshots WHERE board_id = ?'),
       updates: this.db.prepare('SELECT seq, data FROM document_updates WHERE board_id = ? ORDER BY seq'),
       append: this.db.prepare('INSERT INTO document_updates (board_id, data, created_at) VALUES (?, ?, ?)'),
       saveSnapshot: this.db.prepare(
-        `INSERT INTO document_snapshots (board_id, state, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+        `INSERT INTO document_snapshots (board_id, state, state_vector, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (board_id) DO UPDATE
+         SET state = excluded.state, state_vector = excluded.state_vector, updated_at = excluded.updated_at`,
       ),
       deleteThrough: this.db.prepare('DELETE FROM document_updates WHERE board_id = ? AND seq <= ?'),
     }
@@ -78,18 +80,21 @@ export class SqliteStore implements Storage {
   }
 
   private readDocument(boardId: string): StoredDocument & { lastSeq: number } {
-    const snapshot = (this.statements.snapshot.get(boardId) as Buffer | undefined) ?? null
+    const snapshot = this.statements.snapshot.get(boardId) as
+      | { state: Buffer; state_vector: Buffer | null }
+      | undefined
     const rows = this.statements.updates.all(boardId) as { seq: number; data: Buffer }[]
     return {
-      snapshot,
+      snapshot: snapshot?.state ?? null,
+      snapshotStateVector: snapshot?.state_vector ?? null,
       updates: rows.map((row) => row.data),
       lastSeq: rows.length > 0 ? (rows[rows.length - 1]?.seq ?? 0) : 0,
     }
   }
 
   async loadDocument(boardId: string): Promise<StoredDocument> {
-    const { snapshot, updates } = this.db.transaction(() => this.readDocument(boardId))()
-    return { snapshot, updates }
+    const { snapshot, snapshotStateVector, updates } = this.db.transaction(() => this.readDocument(boardId))()
+    return { snapshot, snapshotStateVector, updates }
   }
 
   private readonly appendBatch = (batch: readonly BoardUpdate[]) => {
@@ -109,7 +114,8 @@ export class SqliteStore implements Storage {
       .transaction(() => {
         const { snapshot, updates, lastSeq } = this.readDocument(boardId)
         if (updates.length === 0) return
-        this.statements.saveSnapshot.run(boardId, foldUpdates(snapshot, updates), Date.now())
+        const { state, stateVector } = foldUpdates(snapshot, updates)
+        this.statements.saveSnapshot.run(boardId, state, stateVector, Date.now())
         this.statements.deleteThrough.run(boardId, lastSeq)
       })
       .immediate()

@@ -7,6 +7,12 @@ export interface BoardUpdate {
 /** What storage holds for one board: the latest snapshot and the updates logged after it. */
 export interface StoredDocument {
   snapshot: Uint8Array | null
+  /**
+   * The snapshot's state vector, stored beside it: reading it from the snapshot itself means decoding
+   * every struct (about 12 ms for 5,000 cards). Null without a snapshot, or for one stored before it
+   * was kept.
+   */
+  snapshotStateVector: Uint8Array | null
   updates: Uint8Array[]
 }
 

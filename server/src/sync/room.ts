@@ -18,6 +18,8 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.ydoc)
   /** What storage held at load, not yet applied to `ydoc`: a board that is only read never needs it. */
   private unapplied: Uint8Array | null = null
+  /** The state vector of `unapplied`: from storage when it kept one, else decoded once, when first needed. */
+  private unappliedStateVector: Uint8Array | null = null
   /** The whole document as one update, for clients that have nothing yet; dropped when it changes. */
   private fullState: Uint8Array | null = null
   readonly connections = new Set<Connection>()
@@ -54,6 +56,7 @@ export class Room {
     const unapplied = this.unapplied
     if (unapplied) {
       this.unapplied = null
+      this.unappliedStateVector = null
       const state = this.fullState
       Y.applyUpdate(this.ydoc, unapplied)
       // Applying what storage held changes nothing a client could see: the stored bytes still answer.
@@ -72,6 +75,8 @@ export class Room {
     if (parts.length > 0) {
       this.unapplied = parts.length === 1 ? (parts[0] as Uint8Array) : Y.mergeUpdates(parts)
       this.fullState = this.unapplied
+      // The stored state vector describes the snapshot alone: it holds only while the log is empty.
+      this.unappliedStateVector = stored.updates.length === 0 ? stored.snapshotStateVector : null
     }
     this.log.updates = stored.updates.length
     this.log.bytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
@@ -105,7 +110,7 @@ export class Room {
   /** Opens the sync with a new client: our state vector, then everyone's presence. */
   greet(connection: Connection): void {
     const stateVector = this.unapplied
-      ? Y.encodeStateVectorFromUpdate(this.unapplied)
+      ? (this.unappliedStateVector ??= Y.encodeStateVectorFromUpdate(this.unapplied))
       : Y.encodeStateVector(this.ydoc)
     connection.send(encodeSyncStep1(stateVector))
     const presence = this.presenceOfEveryone()

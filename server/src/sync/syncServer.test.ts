@@ -153,6 +153,30 @@ describe('sync over real WebSockets and SQLite', () => {
     await waitFor(() => cards(fresh).size === 2, { message: 'a new client to get everything' })
   })
 
+  it('edits made offline reach a board loaded from its compacted snapshot', async () => {
+    const running = await server({ roomIdleMs: 50 })
+    const { owner, boardId } = await ownedBoard(running)
+    const away = client(running, boardId, owner.cookie)
+    await waitForSync(away)
+    cards(away).set('online', 'yes')
+    await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('online') === true)
+    away.provider.disconnect()
+    cards(away).set('offline', 'made while away')
+    await waitFor(() => running.sync.peekRoom(boardId) === undefined, { message: 'the room to unload' })
+    const stored = await running.store.loadDocument(boardId)
+    expect(stored.updates).toEqual([])
+    expect(stored.snapshotStateVector).not.toBeNull()
+
+    // The room greets with the stored state vector; the client answers with what it lacks.
+    away.provider.connect()
+    await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').has('offline') === true, {
+      message: 'the offline edit to reach the server',
+    })
+    const fresh = client(running, boardId, owner.cookie)
+    await waitFor(() => cards(fresh).size === 2, { message: 'a new client to get both edits' })
+    expect(cards(fresh).toJSON()).toEqual({ online: 'yes', offline: 'made while away' })
+  })
+
   it('unloads an idle board after its last client leaves, and loads it again intact', async () => {
     const running = await server({ roomIdleMs: 50 })
     const { owner, boardId } = await ownedBoard(running)
