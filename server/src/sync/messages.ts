@@ -47,6 +47,11 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
   }
 }
 
+/** The update with nothing in it (no structs, no deletions): how a client with nothing new answers step 1. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0
+}
+
 function frame(type: number, step: number | null, payload: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, type)

@@ -65,6 +65,11 @@ export class Room {
     return this.ydoc
   }
 
+  /** Whether the Y.Doc holds the board yet: false while what storage held is still only bytes. */
+  get documentBuilt(): boolean {
+    return this.unapplied === null
+  }
+
   /**
    * Takes what storage holds. Building the Y.Doc from it is the slow part of opening a board (tens of
    * milliseconds for a few thousand cards), and answering a joining client needs none of it: the
@@ -144,8 +149,6 @@ export class Room {
 
   /** Applies a client's update; throws if it does not decode. */
   applyClientUpdate(connection: Connection, update: Uint8Array): void {
-    // A client with nothing new answers our sync step 1 with the empty update: nothing to keep.
-    if (update.length === 2 && update[0] === 0 && update[1] === 0) return
     Y.applyUpdate(this.doc, update, connection)
     this.pendingUpdates.push(update)
     this.pendingSenders ??= new Set()

@@ -177,6 +177,31 @@ describe('sync over real WebSockets and SQLite', () => {
     expect(cards(fresh).toJSON()).toEqual({ online: 'yes', offline: 'made while away' })
   })
 
+  it('clients that only read a board loaded from storage never make the server build its document', async () => {
+    const running = await server({ roomIdleMs: 50 })
+    const { owner, boardId } = await ownedBoard(running)
+    const writer = connectClient(running.port, boardId, { cookie: owner.cookie })
+    await waitForSync(writer)
+    for (let i = 0; i < 10; i++) cards(writer).set(`card-${i}`, `v${i}`)
+    await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').size === 10)
+    writer.destroy()
+    await waitFor(() => running.sync.peekRoom(boardId) === undefined, { message: 'the room to unload' })
+
+    // Each reader answers the server's sync step 1 with the empty update and announces its presence.
+    const readers = [client(running, boardId, owner.cookie), client(running, boardId, owner.cookie)]
+    await waitFor(() => readers.every((reader) => cards(reader).size === 10), { message: 'readers to sync' })
+    for (const [i, reader] of readers.entries())
+      reader.provider.awareness.setLocalStateField('cursor', { x: i })
+    await waitFor(() => readers.every((reader) => reader.provider.awareness.getStates().size === 2), {
+      message: 'presence to be exchanged',
+    })
+    expect(running.sync.peekRoom(boardId)?.documentBuilt).toBe(false)
+
+    cards(readers[0] as TestClient).set('card-10', 'v10')
+    await waitFor(() => cards(readers[1] as TestClient).size === 11, { message: 'an edit to go through' })
+    expect(running.sync.peekRoom(boardId)?.documentBuilt).toBe(true)
+  })
+
   it('unloads an idle board after its last client leaves, and loads it again intact', async () => {
     const running = await server({ roomIdleMs: 50 })
     const { owner, boardId } = await ownedBoard(running)

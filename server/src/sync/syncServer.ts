@@ -5,7 +5,7 @@ import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
 import { Connection, type Participant } from './connection'
-import { decodeClientMessage, MalformedMessageError } from './messages'
+import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
 import { touchesVotes } from './votesGuard'
@@ -278,6 +278,9 @@ export class SyncServer {
         case 'update':
           // Read-only members sync down; what they send up is dropped, never stored or relayed.
           if (!connection.canWrite) return
+          // A client with nothing new answers our sync step 1 with the empty update: nothing to keep,
+          // and no reason to build the board's document from its stored bytes.
+          if (isEmptyUpdate(message.update)) return
           // Votes are the server's to write (the votes route checks role and budget).
           if (touchesVotes(room.doc, message.update)) {
             this.reject(connection, CloseCode.ForgedVotes, 'votes are cast through the votes API only')
