@@ -24,6 +24,7 @@ import { createWebSocketUpgrade } from './http/websocketUpgrade'
 import type { Logger } from './logger'
 import type { Metrics } from './metrics'
 import type { Storage } from './storage/types'
+import { SyncSocket } from './sync/connection'
 import type { Relay } from './sync/relay'
 import { createSocketAccess } from './sync/socketAccess'
 import type { SyncServer } from './sync/syncServer'
@@ -181,7 +182,10 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
   }
 
   const socketAccess = createSocketAccess({ allowedOrigins: config.allowedOrigins, sessions, boards, sync })
-  const websocket = createWebSocketUpgrade(socketAccess, { maxPayload: config.maxMessageBytes })
+  const websocket = createWebSocketUpgrade(socketAccess, {
+    maxPayload: config.maxMessageBytes,
+    socketClass: SyncSocket,
+  })
   return { app: routes, attachWebSocket: websocket.attach, wss: websocket.wss }
 }
 

@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
 
 /** What an accepted upgrade hands over: the only thing kept for the socket's lifetime. */
-export type AcceptSocket = (socket: WebSocket) => void
+export type AcceptSocket<S extends WebSocket = WebSocket> = (socket: S) => void
 
 /** Decides an upgrade: a function to take the socket, or the HTTP status to refuse it with. */
-export type Authorize = (request: IncomingMessage) => Promise<AcceptSocket | number>
+export type Authorize<S extends WebSocket = WebSocket> = (
+  request: IncomingMessage,
+) => Promise<AcceptSocket<S> | number>
 
 function refuse(socket: Duplex, status: number): void {
   socket.end(
@@ -20,13 +22,17 @@ function refuse(socket: Duplex, status: number): void {
  * own state only (a framework's upgrade helper that keeps its request context alive per socket costs
  * several KiB per idle connection).
  */
-export function createWebSocketUpgrade(authorize: Authorize, { maxPayload }: { maxPayload: number }) {
-  // ws enforces the limit while reading a frame and closes with 1009, before buffering more.
-  const wss = new WebSocketServer({ noServer: true, maxPayload })
+export function createWebSocketUpgrade<C extends typeof WebSocket>(
+  authorize: Authorize<InstanceType<C>>,
+  { maxPayload, socketClass }: { maxPayload: number; socketClass: C },
+) {
+  // ws enforces the limit while reading a frame and closes with 1009, before buffering more. Sockets
+  // are made as `socketClass`, so they can carry their own state in fields.
+  const wss = new WebSocketServer<C>({ noServer: true, maxPayload, WebSocket: socketClass })
 
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
-    let decision: AcceptSocket | number
+    let decision: AcceptSocket<InstanceType<C>> | number
     try {
       decision = await authorize(request)
     } catch {

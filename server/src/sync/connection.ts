@@ -1,6 +1,7 @@
 import { can, type Role } from '@refinery/shared'
-import type { WebSocket } from 'ws'
+import { WebSocket } from 'ws'
 import type { Identity } from './awarenessIdentity'
+import type { Room } from './room'
 
 let nextConnectionId = 1
 
@@ -11,6 +12,14 @@ export interface Participant {
   role: Role
 }
 
+/**
+ * The socket class of `/sync`: each socket carries its connection, so one set of listeners serves
+ * every socket and an idle socket costs no closures of its own.
+ */
+export class SyncSocket extends WebSocket {
+  connection: Connection | null = null
+}
+
 /** One client socket in one room. */
 export class Connection {
   readonly id = nextConnectionId++
@@ -18,10 +27,12 @@ export class Connection {
   awarenessClients: Set<number> | null = null
   /** Whether the client answered the last heartbeat ping. */
   alive = true
+  /** Frames that arrived while the room was loading, handled in order once it has; then null. */
+  early: Uint8Array[] | null = []
 
   constructor(
     readonly socket: WebSocket,
-    readonly boardId: string,
+    readonly room: Room,
     public participant: Participant,
   ) {}
 

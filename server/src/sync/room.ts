@@ -9,6 +9,9 @@ import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from 
 /** The transaction origin of what other instances relayed, and of catching up from storage. */
 export const RELAY_ORIGIN = Symbol('refinery-relay')
 
+/** Below this size, encoding a board again is cheaper than keeping its encoding around. */
+const KEEP_FULL_STATE_BYTES = 1024
+
 /**
  * One board in memory: its document, its awareness and its sockets. The room only collects what
  * arrives in an event-loop turn; the SyncServer decides when it is stored and sent.
@@ -24,18 +27,21 @@ export class Room {
   private fullState: Uint8Array | null = null
   readonly connections = new Set<Connection>()
   /** Which socket announced each awareness client: only that socket may change it. */
-  private readonly awarenessOwners = new Map<number, Connection>()
+  private awarenessOwners: Map<number, Connection> | null = null
   // The collections below are made when first needed: most rooms of a busy server sit idle, and
   // an idle board should cost little more than its document.
   /** Size of the board's update log in storage, to decide when to compact it. */
   readonly log: LogSize = { updates: 0, bytes: 0 }
 
-  private pendingUpdates: Uint8Array[] = []
+  /** While the board loads from storage; null once it has. */
+  loading: Promise<void> | null = null
+
+  private pendingUpdates: Uint8Array[] | null = null
   private pendingSenders: Set<Connection> | null = null
   private pendingAwareness: Set<number> | null = null
   private awarenessSenders: Set<Connection | null> | null = null
   /** Sync replies held back until the updates they would include are stored. */
-  private heldReplies: { connection: Connection; stateVector: Uint8Array }[] = []
+  private heldReplies: { connection: Connection; stateVector: Uint8Array }[] | null = null
   /** Updates applied to `doc` that storage has not confirmed yet. */
   private unstored = 0
   idleTimer: NodeJS.Timeout | null = null
@@ -99,12 +105,13 @@ export class Room {
       for (const id of added) {
         connection.awarenessClients ??= new Set()
         connection.awarenessClients.add(id)
+        this.awarenessOwners ??= new Map()
         this.awarenessOwners.set(id, connection)
       }
     }
     for (const id of removed) {
-      this.awarenessOwners.get(id)?.awarenessClients?.delete(id)
-      this.awarenessOwners.delete(id)
+      this.awarenessOwners?.get(id)?.awarenessClients?.delete(id)
+      this.awarenessOwners?.delete(id)
     }
     this.pendingAwareness ??= new Set()
     for (const id of [...added, ...updated, ...removed]) this.pendingAwareness.add(id)
@@ -114,9 +121,8 @@ export class Room {
 
   /** Opens the sync with a new client: our state vector, then everyone's presence. */
   greet(connection: Connection): void {
-    const stateVector = this.unapplied
-      ? (this.unappliedStateVector ??= Y.encodeStateVectorFromUpdate(this.unapplied))
-      : Y.encodeStateVector(this.ydoc)
+    if (this.unapplied) this.unappliedStateVector ??= Y.encodeStateVectorFromUpdate(this.unapplied)
+    const stateVector = this.unappliedStateVector ?? Y.encodeStateVector(this.ydoc)
     connection.send(encodeSyncStep1(stateVector))
     const presence = this.presenceOfEveryone()
     if (presence) connection.send(presence)
@@ -131,16 +137,20 @@ export class Room {
 
   /** Answers a client's state vector with what it lacks, once what it would get is stored. */
   answerSyncStep1(connection: Connection, stateVector: Uint8Array): void {
-    if (this.unstored > 0) this.heldReplies.push({ connection, stateVector })
-    else connection.send(encodeSyncStep2(this.stateMissingFrom(stateVector)))
+    if (this.unstored > 0) {
+      this.heldReplies ??= []
+      this.heldReplies.push({ connection, stateVector })
+    } else connection.send(encodeSyncStep2(this.stateMissingFrom(stateVector)))
   }
 
   /** What a client with `stateVector` lacks, without building or encoding the document when possible. */
   private stateMissingFrom(stateVector: Uint8Array): Uint8Array {
     // A state vector with no clients (one zero byte): the client has nothing, so it needs everything.
     if (stateVector.length === 1 && stateVector[0] === 0) {
-      this.fullState ??= Y.encodeStateAsUpdate(this.doc)
-      return this.fullState
+      if (this.fullState) return this.fullState
+      const state = Y.encodeStateAsUpdate(this.doc)
+      if (state.byteLength >= KEEP_FULL_STATE_BYTES) this.fullState = state
+      return state
     }
     return this.unapplied
       ? Y.diffUpdate(this.unapplied, stateVector)
@@ -150,16 +160,15 @@ export class Room {
   /** Applies a client's update; throws if it does not decode. */
   applyClientUpdate(connection: Connection, update: Uint8Array): void {
     Y.applyUpdate(this.doc, update, connection)
-    this.pendingUpdates.push(update)
+    this.queueUpdate(update)
     this.pendingSenders ??= new Set()
     this.pendingSenders.add(connection)
-    this.unstored++
   }
 
   /** Applies a client's presence, stamped with its session's identity; throws if it does not decode. */
   applyAwareness(connection: Connection, update: Uint8Array): void {
     const stamped = stampIdentity(update, connection.participant.identity, (clientId) => {
-      const owner = this.awarenessOwners.get(clientId)
+      const owner = this.awarenessOwners?.get(clientId)
       return owner === undefined || owner === connection
     })
     if (stamped) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, connection)
@@ -180,22 +189,24 @@ export class Room {
   /** The turn's updates merged into one, and who sent them; clears the pending list. */
   takePendingUpdate(): { update: Uint8Array; senders: Set<Connection>; count: number } | null {
     const updates = this.pendingUpdates
-    if (updates.length === 0) return null
-    this.pendingUpdates = []
+    if (!updates || updates.length === 0) return null
+    this.pendingUpdates = null
     const senders = this.pendingSenders ?? new Set<Connection>()
     this.pendingSenders = null
     const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
     return { update, senders, count: updates.length }
   }
 
-  /** Queues an update the server made itself (votes, templates); it goes to every client. */
-  queueServerUpdate(update: Uint8Array): void {
+  /** Queues an applied update to be stored, then sent: a client's, or the server's own (votes, templates). */
+  queueUpdate(update: Uint8Array): void {
+    this.pendingUpdates ??= []
     this.pendingUpdates.push(update)
     this.unstored++
   }
 
   /** Puts a batch whose storage failed back in front of what arrived since. */
   requeue(update: Uint8Array, senders: Set<Connection>): void {
+    this.pendingUpdates ??= []
     this.pendingUpdates.unshift(update)
     this.pendingSenders ??= new Set()
     for (const sender of senders) this.pendingSenders.add(sender)
@@ -212,9 +223,9 @@ export class Room {
     // Encoded once; the same bytes go to every peer. A lone sender already has its own update.
     const only = senders.size === 1 ? [...senders][0] : undefined
     const sent = this.broadcast(encodeUpdate(update), only)
-    if (this.unstored === 0 && this.heldReplies.length > 0) {
+    if (this.unstored === 0 && this.heldReplies) {
       const replies = this.heldReplies
-      this.heldReplies = []
+      this.heldReplies = null
       for (const { connection, stateVector } of replies) this.answerSyncStep1(connection, stateVector)
     }
     return sent

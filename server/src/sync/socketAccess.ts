@@ -4,6 +4,7 @@ import type { SessionStore } from '../auth/sessions'
 import type { BoardStore } from '../boards/boardStore'
 import { originAllowed } from '../http/origin'
 import type { AcceptSocket } from '../http/websocketUpgrade'
+import type { SyncSocket } from './connection'
 import type { SyncServer } from './syncServer'
 
 /** Board ids are URL-safe and short, so one can never be a path or a SQL fragment in disguise. */
@@ -27,7 +28,7 @@ export interface SocketAccessDeps {
  */
 export function createSocketAccess({ allowedOrigins, sessions, boards, sync }: SocketAccessDeps) {
   const origins = new Set(allowedOrigins)
-  return async (request: IncomingMessage): Promise<AcceptSocket | number> => {
+  return async (request: IncomingMessage): Promise<AcceptSocket<SyncSocket> | number> => {
     const boardId = SYNC_PATH.exec(request.url ?? '')?.[1]
     if (boardId === undefined) return 404
     if (!originAllowed(request.headers.origin, origins, true)) return 403

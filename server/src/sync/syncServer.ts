@@ -1,10 +1,9 @@
 import { CloseCode, can, type Role } from '@refinery/shared'
-import type { WebSocket } from 'ws'
 import type * as Y from 'yjs'
 import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
-import { Connection, type Participant } from './connection'
+import { Connection, type Participant, type SyncSocket } from './connection'
 import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
@@ -38,18 +37,13 @@ export interface SyncMetrics {
   relayed(lagSeconds: number): void
 }
 
-interface LoadingRoom {
-  room: Room
-  ready: Promise<void>
-}
-
 /**
  * The real-time core: rooms per board, the y-websocket protocol, and the per-turn pipeline. Updates
  * that arrive in one event-loop turn are merged per room, stored in one transaction, then relayed
  * once, encoded once. Storage plugs in through `DocumentStore`; the core does not know which it has.
  */
 export class SyncServer {
-  private readonly rooms = new Map<string, LoadingRoom>()
+  private readonly rooms = new Map<string, Room>()
   private readonly dirty = new Set<Room>()
   private flushScheduled = false
   /** Flushes, compactions and unloads run one after another, in order. */
@@ -57,8 +51,33 @@ export class SyncServer {
   private closing = false
 
   private readonly heartbeat: NodeJS.Timeout
+  /**
+   * One set of listeners for every socket: each finds its connection on the socket (`this`), so a
+   * socket costs no closures of its own.
+   */
+  private readonly listeners
 
   constructor(private readonly options: SyncServerOptions) {
+    const server = this
+    this.listeners = {
+      message(this: SyncSocket, data: Buffer, isBinary: boolean) {
+        if (this.connection) server.receiveFrame(this.connection, data, isBinary)
+      },
+      close(this: SyncSocket) {
+        if (this.connection) server.leave(this.connection.room, this.connection)
+      },
+      pong(this: SyncSocket) {
+        if (this.connection) this.connection.alive = true
+      },
+      error(this: SyncSocket, error: Error & { code?: string }) {
+        const context = { boardId: this.connection?.room.boardId, connection: this.connection?.id }
+        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+          server.options.logger.warn(context, 'closed a connection: message too large')
+        } else {
+          server.options.logger.warn({ ...context, err: error }, 'socket error')
+        }
+      },
+    }
     options.relay?.onRecovered(() => {
       this.pipeline = this.pipeline.then(() => this.catchUpAll())
     })
@@ -68,7 +87,7 @@ export class SyncServer {
   }
 
   private checkHeartbeats(): void {
-    for (const { room } of this.rooms.values()) {
+    for (const room of this.rooms.values()) {
       for (const connection of room.connections) {
         if (!connection.alive) {
           this.options.logger.info(
@@ -90,69 +109,60 @@ export class SyncServer {
 
   get connectionCount(): number {
     let count = 0
-    for (const { room } of this.rooms.values()) count += room.connections.size
+    for (const room of this.rooms.values()) count += room.connections.size
     return count
   }
 
   /** The loaded room of a board, if any (for tests and metrics). */
   peekRoom(boardId: string): Room | undefined {
-    return this.rooms.get(boardId)?.room
+    return this.rooms.get(boardId)
   }
 
   /**
    * Takes a freshly opened socket into the board's room. Frames that arrive while the room loads are
    * kept and handled in order once it has.
    */
-  accept(socket: WebSocket, boardId: string, participant: Participant): Connection {
-    const connection = new Connection(socket, boardId, participant)
+  accept(socket: SyncSocket, boardId: string, participant: Participant): Connection | null {
     if (this.closing) {
-      connection.close(CloseCode.ServiceRestart, 'server is restarting')
-      return connection
+      socket.close(CloseCode.ServiceRestart, 'server is restarting')
+      return null
     }
-    const entry = this.openRoom(boardId)
-    const { room } = entry
+    const room = this.openRoom(boardId)
     if (room.idleTimer) {
       clearTimeout(room.idleTimer)
       room.idleTimer = null
     }
+    const connection = new Connection(socket, room, participant)
+    socket.connection = connection
     room.connections.add(connection)
+    const { listeners } = this
+    socket.on('message', listeners.message)
+    socket.on('close', listeners.close)
+    socket.on('pong', listeners.pong)
+    socket.on('error', listeners.error)
 
-    // Frames that arrive while the room loads; dropped once it has.
-    let early: Uint8Array[] | null = []
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) {
-        this.reject(connection, CloseCode.MalformedMessage, 'text frames are not part of the protocol')
-        return
-      }
-      if (early) early.push(data)
-      else this.handleFrame(room, connection, data)
-    })
-    socket.on('close', () => this.leave(room, connection))
-    socket.on('pong', () => {
-      connection.alive = true
-    })
-    socket.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        this.options.logger.warn(
-          { boardId, connection: connection.id },
-          'closed a connection: message too large',
-        )
-      } else {
-        this.options.logger.warn({ boardId, connection: connection.id, err: error }, 'socket error')
-      }
-    })
-
-    entry.ready.then(
-      () => {
-        const frames = early ?? []
-        early = null
-        if (!connection.isOpen) return
-        room.greet(connection)
-        for (const frame of frames) this.handleFrame(room, connection, frame)
-      },
-      () => connection.close(CloseCode.StorageFailed, 'the board could not be loaded'),
-    )
+    const greet = () => {
+      const frames = connection.early ?? []
+      connection.early = null
+      if (!connection.isOpen) return
+      room.greet(connection)
+      for (const frame of frames) this.handleFrame(room, connection, frame)
+    }
+    if (room.loading) {
+      room.loading.then(greet, () =>
+        connection.close(CloseCode.StorageFailed, 'the board could not be loaded'),
+      )
+    } else greet()
     return connection
+  }
+
+  private receiveFrame(connection: Connection, data: Buffer, isBinary: boolean): void {
+    if (!isBinary) {
+      this.reject(connection, CloseCode.MalformedMessage, 'text frames are not part of the protocol')
+      return
+    }
+    if (connection.early) connection.early.push(data)
+    else this.handleFrame(connection.room, connection, data)
   }
 
   /**
@@ -160,8 +170,8 @@ export class SyncServer {
    * belongs to the room, which unloads once idle.
    */
   async read<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T> {
-    const { room, ready } = this.openRoom(boardId)
-    await ready
+    const room = this.openRoom(boardId)
+    await room.loading
     const result = read(room.doc)
     this.unloadWhenIdle(room)
     return result
@@ -173,8 +183,8 @@ export class SyncServer {
    * client's update.
    */
   async change<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T> {
-    const { room, ready } = this.openRoom(boardId)
-    await ready
+    const room = this.openRoom(boardId)
+    await room.loading
     let update: Uint8Array | null = null
     const capture = (bytes: Uint8Array) => {
       update = bytes
@@ -187,7 +197,7 @@ export class SyncServer {
       room.doc.off('update', capture)
     }
     if (update) {
-      room.queueServerUpdate(update)
+      room.queueUpdate(update)
       this.dirty.add(room)
       this.scheduleFlush()
       // The flush was queued before this callback, so the pipeline it joins includes it.
@@ -214,7 +224,7 @@ export class SyncServer {
   }
 
   private applyMemberChange(boardId: string, userId: string, role: Role | null): void {
-    const room = this.rooms.get(boardId)?.room
+    const room = this.rooms.get(boardId)
     if (!room) return
     for (const connection of room.connections) {
       if (connection.participant.identity.id !== userId) continue
@@ -225,12 +235,12 @@ export class SyncServer {
   }
 
   private closeBoard(boardId: string): void {
-    const room = this.rooms.get(boardId)?.room
+    const room = this.rooms.get(boardId)
     if (!room) return
     for (const connection of room.connections) connection.close(CloseCode.NotFound, 'this board was deleted')
   }
 
-  private openRoom(boardId: string): LoadingRoom {
+  private openRoom(boardId: string): Room {
     const existing = this.rooms.get(boardId)
     if (existing) return existing
     const room = new Room(boardId)
@@ -239,13 +249,17 @@ export class SyncServer {
     const subscribed = relay
       ? relay.subscribe(boardId, (message, sentAt) => this.receive(room, message, sentAt))
       : null
-    const ready = Promise.resolve(subscribed)
+    room.loading = Promise.resolve(subscribed)
       .then(() => store.loadDocument(boardId))
       .then(
-        (stored) => room.load(stored),
+        (stored) => {
+          room.load(stored)
+          // Loaded: from now on a joining socket is greeted at once, and the promise is let go.
+          room.loading = null
+        },
         (error: unknown) => {
           this.options.logger.error({ boardId, err: error }, 'could not load a board')
-          if (this.rooms.get(boardId)?.room === room) {
+          if (this.rooms.get(boardId) === room) {
             this.rooms.delete(boardId)
             void relay?.unsubscribe(boardId)
           }
@@ -253,14 +267,13 @@ export class SyncServer {
           throw error
         },
       )
-    const entry = { room, ready }
-    this.rooms.set(boardId, entry)
-    return entry
+    this.rooms.set(boardId, room)
+    return room
   }
 
   private reject(connection: Connection, code: number, reason: string): void {
     this.options.logger.warn(
-      { boardId: connection.boardId, connection: connection.id, code, reason },
+      { boardId: connection.room.boardId, connection: connection.id, code, reason },
       'closed a connection',
     )
     connection.close(code, reason)
@@ -377,9 +390,9 @@ export class SyncServer {
 
   /** After the relay was down: every open board takes from storage what it may have missed. */
   private async catchUpAll(): Promise<void> {
-    for (const { room, ready } of [...this.rooms.values()]) {
+    for (const room of [...this.rooms.values()]) {
       try {
-        await ready
+        await room.loading
         room.catchUp(await this.options.store.loadDocument(room.boardId))
       } catch (error) {
         this.options.logger.error({ boardId: room.boardId, err: error }, 'catching up a board failed')
@@ -416,7 +429,7 @@ export class SyncServer {
 
   /** Drops a board from memory once its last client has been gone a while; storage has it all. */
   private async unload(room: Room): Promise<void> {
-    if (room.connections.size > 0 || this.rooms.get(room.boardId)?.room !== room) return
+    if (room.connections.size > 0 || this.rooms.get(room.boardId) !== room) return
     this.rooms.delete(room.boardId)
     // At once, before any await: a room opened again for this board subscribes after this.
     void this.options.relay?.unsubscribe(room.boardId)
@@ -434,12 +447,12 @@ export class SyncServer {
     clearInterval(this.heartbeat)
     if (this.dirty.size > 0) this.pipeline = this.pipeline.then(() => this.flush())
     await this.pipeline
-    for (const { room } of this.rooms.values()) {
+    for (const room of this.rooms.values()) {
       for (const connection of room.connections)
         connection.close(CloseCode.ServiceRestart, 'server is restarting')
     }
-    for (const { room, ready } of [...this.rooms.values()]) {
-      await ready.catch(() => undefined)
+    for (const room of [...this.rooms.values()]) {
+      await room.loading?.catch(() => undefined)
       if (room.log.updates > 0) await this.compact(room)
       room.destroy()
     }
