@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** An unguessable URL-safe token of `bytes` random bytes. */
 export function randomToken(bytes = 20): string {
@@ -6,7 +6,8 @@ export function randomToken(bytes = 20): string {
 }
 
 export function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest()
+  // One-shot: no Hash object (and its native state) left for the collector on every session check.
+  return hash('sha256', value, 'buffer')
 }
 
 export function sha256Hex(value: string): string {
