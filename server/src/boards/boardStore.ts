@@ -1,4 +1,4 @@
-import type { InviteRole, Role } from '@refinery/shared'
+import { type InviteRole, ROLES, type Role } from '@refinery/shared'
 import { randomToken, sha256Hex } from '../auth/tokens'
 import type { Sql } from '../storage/sql'
 
@@ -108,11 +108,13 @@ export class BoardStore {
   }
 
   async roleOf(boardId: string, userId: string): Promise<Role | null> {
-    const row = await this.sql.get<{ role: Role }>(
+    const row = await this.sql.get<{ role: string }>(
       'SELECT role FROM board_members WHERE board_id = ? AND user_id = ?',
       [boardId, userId],
     )
-    return row?.role ?? null
+    // The shared constant rather than the row's copy: an open socket keeps its role for its lifetime.
+    // A value that is not a role (a hand-edited row) grants nothing.
+    return ROLES.find((role) => role === row?.role) ?? null
   }
 
   async update(

@@ -10,6 +10,11 @@ export type Authorize<S extends WebSocket = WebSocket> = (
   request: IncomingMessage,
 ) => Promise<AcceptSocket<S> | number>
 
+/** Shared by every socket, so an accepted one keeps no closure of its own for it. */
+function destroyOnError(this: Duplex): void {
+  this.destroy()
+}
+
 function refuse(socket: Duplex, status: number): void {
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
@@ -31,7 +36,7 @@ export function createWebSocketUpgrade<C extends typeof WebSocket>(
   const wss = new WebSocketServer<C>({ noServer: true, maxPayload, WebSocket: socketClass })
 
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy())
+    socket.on('error', destroyOnError)
     let decision: AcceptSocket<InstanceType<C>> | number
     try {
       decision = await authorize(request)

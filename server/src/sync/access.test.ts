@@ -64,6 +64,19 @@ describe('who may open a board’s socket', () => {
     }
   })
 
+  it('a membership row whose role is not a role grants nothing', async () => {
+    const { running, boardId, join } = await workshop()
+    const member = await join('Max', 'editor')
+    // As a hand-edited or corrupted row would hold it.
+    await running.store.sql.run('UPDATE board_members SET role = ? WHERE board_id = ? AND role = ?', [
+      'admin',
+      boardId,
+      'editor',
+    ])
+    const { opened } = openRawSocket(running.port, boardId, { cookie: member.cookie })
+    await expect(opened).rejects.toThrow('refused with 404')
+  })
+
   it.each(['viewer', 'voter'])(
     'a %s syncs down, but a hand-made update reaches neither storage nor peers',
     async (role) => {
