@@ -266,6 +266,7 @@ function stepTracker(updates, readers) {
   const sentAt = new Float64Array(updates)
   const latencies = new Float64Array(updates * readers)
   const worst = new Float64Array(updates)
+  const best = new Float64Array(updates).fill(1e9)
   let received = 0
   let lastAt = 0
   let resolveAll
@@ -276,10 +277,12 @@ function stepTracker(updates, readers) {
     sentAt,
     all,
     worst,
+    best,
     receive(i, now) {
       if (i >= updates || received >= latencies.length) return
       latencies[received++] = now - sentAt[i]
       if (now - sentAt[i] > worst[i]) worst[i] = now - sentAt[i]
+      if (now - sentAt[i] < best[i]) best[i] = now - sentAt[i]
       lastAt = now
       if (received === latencies.length) resolveAll()
     },
@@ -365,6 +368,13 @@ async function fanout(scenario) {
     const slow = [...tracker.worst]
       .map((ms, i) => [i, Math.round(ms), Math.round(performance.timeOrigin + tracker.sentAt[i]) % 100000])
       .filter(([, ms]) => ms > 20)
+    // Per update: when its first reader had it (the server's part) and how long the last one took
+    // after that (the clients' part, all in this process).
+    const spread = tracker.worst.map((worst, i) => worst - tracker.best[i])
+    const at = (values, p) => percentile(Float64Array.from(values).sort(), p).toFixed(2)
+    log(
+      `first reader p50 ${at(tracker.best, 50)} p90 ${at(tracker.best, 90)} p99 ${at(tracker.best, 99)} ms; last reader after the first p50 ${at(spread, 50)} p99 ${at(spread, 99)} ms`,
+    )
     log(`updates over 20 ms [index, worst ms, sent at ms]: ${JSON.stringify(slow.slice(0, 60))}`)
   }
   session.close()
@@ -586,7 +596,17 @@ async function coldSync(scenario) {
   }
   const fromMemory = []
   for (let r = 0; r < runs; r++) fromMemory.push(await once())
-  const result = { entries, fromMemory }
+  // The floor no server can go under: this process applying the whole board to an empty Y.Doc.
+  const state = Y.encodeStateAsUpdate(holder.doc)
+  const applies = []
+  for (let r = 0; r < runs; r++) {
+    const fresh = new Y.Doc()
+    const started = performance.now()
+    Y.applyUpdate(fresh, state)
+    applies.push(performance.now() - started)
+    fresh.destroy()
+  }
+  const result = { entries, fromMemory, clientApplyMs: applies.sort((a, b) => a - b)[Math.floor(runs / 2)] }
   holder.destroy()
   if (fromStorage) {
     result.fromStorage = []

@@ -37,8 +37,9 @@ const SIZES = {
   maxP99Ms: 100,
   idleConnections: (process.env.BENCH_IDLE ?? '2000,10000').split(',').map(Number),
   idleBoards: 1000,
+  idleWarmUp: 50,
   coldSyncEntries: 5000,
-  coldSyncRuns: 9,
+  coldSyncRuns: 21,
   spreadReaders: 100,
   backlogCards: 10000,
   persistenceBoards: 4,
@@ -280,6 +281,7 @@ async function coldSyncFigures(kind) {
       return sorted[Math.floor(sorted.length / 2)]
     }
     const n = SIZES.coldSyncEntries
+    report(`${kind}.cold_sync.${n}.client_apply`, result?.clientApplyMs ?? null, 'ms', outcome.error)
     const sources = kind === 'refinery' ? ['from_memory', 'from_storage'] : ['from_memory']
     for (const source of sources) {
       const runs = source === 'from_memory' ? result?.fromMemory : result?.fromStorage
@@ -306,6 +308,7 @@ async function idleFigures(kind, refineryData) {
     const prefix = `${kind}.idle.c${connections}`
     let started
     let rooms
+    let warmUpRooms
     if (kind === 'refinery') {
       const server = await startRefinery(
         { DATA_DIR: refineryData.dataDir, ROOM_IDLE_MS: '1000', KEEP_DATA_DIR: '1' },
@@ -316,12 +319,29 @@ async function idleFigures(kind, refineryData) {
         target: { kind, ws: server.ws, origin: server.origin, cookie: refineryData.cookie },
       }
       rooms = refineryData.boards
+      warmUpRooms = refineryData.warmUpBoards
     } else {
       started = await startKind(kind, {}, MEMORY_PROBE_ARGS)
       rooms = Array.from({ length: SIZES.idleBoards }, (_, i) => `idle-${i}`)
+      warmUpRooms = Array.from({ length: SIZES.idleWarmUp }, (_, i) => `warm-up-${i}`)
     }
     const { server } = started
     try {
+      // A warm-up on boards of its own, closed again before the baseline: what the first connections
+      // cost once (code compiled on first use, caches) is not a cost per connection.
+      await runClients(
+        {
+          kind: 'idle',
+          target: started.target,
+          rooms: warmUpRooms,
+          connections: SIZES.idleWarmUp,
+          concurrency: 10,
+        },
+        { timeoutMs: 60_000, onMark: (message, child) => child.send({ close: true }) },
+      )
+      const settle = performance.now() + 8000
+      while (kind === 'refinery' && (await server.stats()).rooms > 0 && performance.now() < settle)
+        await sleep(250)
       await sleep(1000)
       const baseline = { rss: server.rssBytes(), heap: (await server.collectGarbage())?.heapUsed ?? null }
       let open = null
@@ -392,8 +412,11 @@ async function prepareRefineryBoards() {
   for (let i = 0; i < SIZES.idleBoards; i += 50) {
     boards.push(...(await Promise.all(Array.from({ length: 50 }, () => createBoard(server, cookie)))))
   }
+  const warmUpBoards = await Promise.all(
+    Array.from({ length: SIZES.idleWarmUp }, () => createBoard(server, cookie, 'Warm-up board')),
+  )
   await server.stop()
-  return { dataDir: server.dataDir, cookie, boards }
+  return { dataDir: server.dataDir, cookie, boards, warmUpBoards }
 }
 
 // ---------------------------------------------------------------------------------------------------
