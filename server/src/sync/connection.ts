@@ -20,6 +20,11 @@ export class SyncSocket extends WebSocket {
   connection: Connection | null = null
 }
 
+/** The connection a socket carries, if it is one of ours and has joined a room. */
+export function connectionOf(socket: WebSocket): Connection | null {
+  return socket instanceof SyncSocket ? socket.connection : null
+}
+
 /** One client socket in one room. */
 export class Connection {
   readonly id = nextConnectionId++

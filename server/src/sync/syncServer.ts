@@ -1,9 +1,10 @@
 import { CloseCode, can, type Role } from '@refinery/shared'
+import type { WebSocket } from 'ws'
 import type * as Y from 'yjs'
 import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
-import { Connection, type Participant, type SyncSocket } from './connection'
+import { Connection, connectionOf, type Participant, type SyncSocket } from './connection'
 import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
@@ -67,17 +68,21 @@ export class SyncServer {
   constructor(private readonly options: SyncServerOptions) {
     const server = this
     this.listeners = {
-      message(this: SyncSocket, data: Buffer, isBinary: boolean) {
-        if (this.connection) server.receiveFrame(this.connection, data, isBinary)
+      message(this: WebSocket, data: Buffer, isBinary: boolean) {
+        const connection = connectionOf(this)
+        if (connection) server.receiveFrame(connection, data, isBinary)
       },
-      close(this: SyncSocket) {
-        if (this.connection) server.leave(this.connection.room, this.connection)
+      close(this: WebSocket) {
+        const connection = connectionOf(this)
+        if (connection) server.leave(connection.room, connection)
       },
-      pong(this: SyncSocket) {
-        if (this.connection) this.connection.alive = true
+      pong(this: WebSocket) {
+        const connection = connectionOf(this)
+        if (connection) connection.alive = true
       },
-      error(this: SyncSocket, error: Error & { code?: string }) {
-        const context = { boardId: this.connection?.room.boardId, connection: this.connection?.id }
+      error(this: WebSocket, error: Error & { code?: string }) {
+        const connection = connectionOf(this)
+        const context = { boardId: connection?.room.boardId, connection: connection?.id }
         if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
           server.options.logger.warn(context, 'closed a connection: message too large')
         } else {
