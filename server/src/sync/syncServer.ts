@@ -10,12 +10,6 @@ import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
 import { touchesVotes } from './votesGuard'
 
-/**
- * Updates that arrive within this long of the previous flush are merged per event-loop turn (a burst);
- * after a quieter spell the next one is flushed as soon as the callback that brought it returns.
- */
-const BURST_WINDOW_MS = 5
-
 /** The transaction origin of the server's own changes to a document. */
 const SERVER_ORIGIN = Symbol('refinery-server')
 
@@ -53,7 +47,6 @@ export class SyncServer {
   private readonly rooms = new Map<string, Room>()
   private readonly dirty = new Set<Room>()
   private flushScheduled = false
-  private lastFlushAt = Number.NEGATIVE_INFINITY
   /** Flushes, compactions and unloads run one after another, in order. */
   private pipeline: Promise<void> = Promise.resolve()
   private closing = false
@@ -334,20 +327,14 @@ export class SyncServer {
   private scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
-    const queueFlush = () => {
+    setImmediate(() => {
       this.flushScheduled = false
       this.pipeline = this.pipeline.then(() => this.flush())
-    }
-    // A lone edit waits for nothing: it is stored and sent once the frames of its socket read are
-    // handled. In a burst, the end of the event-loop turn gathers every socket's updates into one
-    // transaction and one broadcast per board.
-    if (performance.now() - this.lastFlushAt > BURST_WINDOW_MS) queueMicrotask(queueFlush)
-    else setImmediate(queueFlush)
+    })
   }
 
   /** Stores the turn's updates of every dirty room in one batch, then relays them. */
   private async flush(): Promise<void> {
-    this.lastFlushAt = performance.now()
     const rooms = [...this.dirty]
     this.dirty.clear()
     const pending: { room: Room; update: Uint8Array; senders: Set<Connection>; count: number }[] = []
