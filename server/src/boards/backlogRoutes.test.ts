@@ -2,6 +2,7 @@ import { getRecords, putRecord } from '@refinery/shared'
 import { cardAt, slice, step } from '@refinery/shared/testing'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
+import type * as Y from 'yjs'
 import {
   addMember,
   api,
@@ -94,6 +95,45 @@ describe('the backlog of a board', () => {
       epic: 'Pay',
       release: 'Release 2',
     })
+  })
+
+  it('follows every change: a vote re-ranks, a card edit after it shows, and a vote after that too', async () => {
+    const { running, owner, boardId, client, get } = await smallMap()
+    const vote = (cardId: string, dots: number) =>
+      api(running.port, `/api/boards/${boardId}/votes/${cardId}`, {
+        method: 'PUT',
+        body: { dots },
+        cookie: owner.cookie,
+      })
+    const ids = async () => (await get('/backlog')).body.items.map((item: { id: string }) => item.id)
+    expect((await ids()).slice(2)).toEqual(['shape:wishlist', 'shape:invoice'])
+
+    // A vote alone: the server keeps the shapes it read, and the ranking still moves.
+    await vote('shape:invoice', 2)
+    expect((await ids()).slice(2)).toEqual(['shape:invoice', 'shape:wishlist'])
+
+    // A card edit after that vote must be read again.
+    const wishlistProps = getRecords(client.doc).get('shape:wishlist')?.get('props') as Y.Map<unknown>
+    wishlistProps.set('title', 'Wishlist, shared')
+    const room = () => running.sync.peekRoom(boardId)?.doc
+    await waitFor(() => {
+      const props = getRecords(room() as Y.Doc)
+        .get('shape:wishlist')
+        ?.get('props') as Y.Map<unknown>
+      return props.get('title') === 'Wishlist, shared'
+    })
+    const edited = (await get('/backlog')).body.items.find(
+      (item: { id: string }) => item.id === 'shape:wishlist',
+    )
+    expect(edited).toMatchObject({ title: 'Wishlist, shared', votes: 0 })
+
+    // And a vote after the edit ranks on the edited shapes.
+    await vote('shape:wishlist', 3)
+    const items = (await get('/backlog')).body.items
+    expect(items.slice(2).map((item: { id: string; title: string }) => [item.id, item.title])).toEqual([
+      ['shape:wishlist', 'Wishlist, shared'],
+      ['shape:invoice', 'Invoice PDF'],
+    ])
   })
 
   it('exports a Jira CSV whose rows match the ranking', async () => {

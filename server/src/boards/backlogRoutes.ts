@@ -1,4 +1,13 @@
-import { type Backlog, backlogFromDoc, FinishBody, toBacklogMarkdown, toJiraCsv } from '@refinery/shared'
+import {
+  type Backlog,
+  backlogFromDoc,
+  backlogShapes,
+  type DocumentRecord,
+  FinishBody,
+  toBacklogMarkdown,
+  toJiraCsv,
+  VOTES_KEY,
+} from '@refinery/shared'
 import { type Context, Hono } from 'hono'
 import * as Y from 'yjs'
 import type { User } from '../auth/sessions'
@@ -51,16 +60,41 @@ const FORMATS = { backlog: 'json', 'backlog.csv': 'csv', 'backlog.md': 'md' } as
  * the same state is viewed and exported (JSON, CSV, Markdown) several times, and ranking thousands of
  * cards is the costly part of each.
  */
-const liveBacklogs = new WeakMap<Y.Doc, Backlog>()
+interface LiveBacklog {
+  backlog: Backlog | null
+  /** The shapes as the backlog reads them: a vote changes the ranking, not the shapes (half the work). */
+  shapes: DocumentRecord[] | null
+}
+
+const liveBacklogs = new WeakMap<Y.Doc, LiveBacklog>()
+
+/** Forgets what a transaction changed: the backlog after any change, the shapes unless only votes changed. */
+function watch(doc: Y.Doc, live: LiveBacklog): void {
+  const votes: unknown = doc.getMap(VOTES_KEY)
+  doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    if (transaction.changed.size === 0) return
+    live.backlog = null
+    for (const type of transaction.changed.keys()) {
+      if (type !== votes) {
+        live.shapes = null
+        return
+      }
+    }
+  })
+}
 
 function liveBacklog(doc: Y.Doc, options: Parameters<typeof backlogFromDoc>[1]): Backlog {
-  let backlog = liveBacklogs.get(doc)
-  if (!backlog) {
-    backlog = backlogFromDoc(doc, options)
-    liveBacklogs.set(doc, backlog)
-    doc.once('update', () => liveBacklogs.delete(doc))
+  let live = liveBacklogs.get(doc)
+  if (!live) {
+    live = { backlog: null, shapes: null }
+    liveBacklogs.set(doc, live)
+    watch(doc, live)
   }
-  return { ...backlog, versionId: options.versionId, generatedAt: options.generatedAt }
+  if (!live.backlog) {
+    live.shapes ??= backlogShapes(doc)
+    live.backlog = backlogFromDoc(doc, options, live.shapes)
+  }
+  return { ...live.backlog, versionId: options.versionId, generatedAt: options.generatedAt }
 }
 
 /** From board to backlog: the live backlog, finishing a version, and finished versions' backlogs. */

@@ -348,7 +348,7 @@ const STORY_MAP_TYPES: ReadonlySet<unknown> = new Set([STORY_CARD, JOURNEY_STEP,
  * shape may be a card's frame), props of story-map shapes only. Reading just that, rather than every
  * record whole, is most of the difference on a board of thousands of cards.
  */
-function shapesForBacklog(doc: Y.Doc): DocumentRecord[] {
+export function backlogShapes(doc: Y.Doc): DocumentRecord[] {
   const shapes: DocumentRecord[] = []
   for (const [id, record] of getRecords(doc)) {
     if (!(record instanceof Y.Map) || record.get('typeName') !== 'shape') continue
@@ -367,11 +367,15 @@ function shapesForBacklog(doc: Y.Doc): DocumentRecord[] {
   return shapes
 }
 
-/** The backlog of a live board document: its records and its `votes` map. */
-export function backlogFromDoc(doc: Y.Doc, options: BacklogOptions): Backlog {
-  return toBacklog({
-    ...options,
-    records: shapesForBacklog(doc),
-    votes: doc.getMap<unknown>(VOTES_KEY).toJSON(),
-  })
+/**
+ * The backlog of a live board document: its records and its `votes` map. `shapes`, when given, must be
+ * what `backlogShapes(doc)` returns for the document as it is now (a caller that knows only votes
+ * changed since may keep them).
+ */
+export function backlogFromDoc(
+  doc: Y.Doc,
+  options: BacklogOptions,
+  shapes: DocumentRecord[] = backlogShapes(doc),
+): Backlog {
+  return toBacklog({ ...options, records: shapes, votes: doc.getMap<unknown>(VOTES_KEY).toJSON() })
 }

@@ -7,6 +7,7 @@ export {
   type BacklogRelease,
   type BacklogWarning,
   backlogFromDoc,
+  backlogShapes,
   storyText,
   toBacklog,
   type Votes,
