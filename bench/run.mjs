@@ -609,6 +609,26 @@ async function section(name, run, label = name) {
 progress(
   `machine: ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; servers: ${kinds.map((k) => k.id).join(', ')}`,
 )
+
+/**
+ * Waits (at most `limitMs`) until the machine is quiet: under 10 % of its cores busy over half a second.
+ * The first server measured would otherwise share the machine with what ran just before the bench,
+ * such as the build `pnpm bench` starts with.
+ */
+async function quietMachine(limitMs = 20_000) {
+  const deadline = performance.now() + limitMs
+  let before = cpuAccount().machine
+  while (performance.now() < deadline) {
+    await sleep(500)
+    const now = cpuAccount().machine
+    const busy = (now - before) / 0.5 / availableParallelism()
+    before = now
+    if (busy < 0.1) return
+  }
+  progress('the machine did not become quiet; measuring anyway')
+}
+await quietMachine()
+
 for (const { id } of kinds) {
   await section(
     'fanout',
