@@ -155,107 +155,110 @@ function gone(server) {
   return server.child.exitCode !== null || server.child.signalCode !== null
 }
 
-async function fanoutFigures(kind, started) {
+/** Paced fan-out at `readers` on one started server: p50, p99 and the server's CPU. */
+async function pacedFigure(kind, started, readers) {
   const { server, target, newRoom } = started
   if (gone(server)) throw new Error(`${kind} exited`)
-  for (const readers of skip.has('paced') ? [] : SIZES.readers) {
-    if (gone(server)) throw new Error(`${kind} exited`)
-    const room = await newRoom()
-    let cpuAtStart = 0
-    let cpu = null
-    const outcome = await runClients(
-      {
-        kind: 'fanout',
-        targets: [target],
-        room,
-        readers,
-        updates: SIZES.updates,
-        rate: SIZES.pacedRate,
-        drainMs: 10_000,
+  const room = await newRoom()
+  let cpuAtStart = 0
+  let cpu = null
+  const outcome = await runClients(
+    {
+      kind: 'fanout',
+      targets: [target],
+      room,
+      readers,
+      updates: SIZES.updates,
+      rate: SIZES.pacedRate,
+      drainMs: 10_000,
+    },
+    {
+      timeoutMs: 90_000,
+      onMark: ({ mark }) => {
+        if (mark === 'start') cpuAtStart = { cpu: server.cpuSeconds(), at: performance.now() }
+        if (mark === 'end')
+          cpu = (server.cpuSeconds() - cpuAtStart.cpu) / ((performance.now() - cpuAtStart.at) / 1000)
       },
-      {
-        timeoutMs: 90_000,
-        onMark: ({ mark }) => {
-          if (mark === 'start') cpuAtStart = { cpu: server.cpuSeconds(), at: performance.now() }
-          if (mark === 'end')
-            cpu = (server.cpuSeconds() - cpuAtStart.cpu) / ((performance.now() - cpuAtStart.at) / 1000)
-        },
+    },
+  )
+  const note = failure(outcome)
+  const result = outcome.result ?? {}
+  report(`${kind}.paced.n${readers}.p50`, note ? null : result.p50, 'ms', note)
+  report(`${kind}.paced.n${readers}.p99`, note ? null : result.p99, 'ms', note)
+  report(
+    `${kind}.paced.n${readers}.server_cpu`,
+    cpu === null ? null : cpu * 100,
+    '%',
+    cpu === null ? note : undefined,
+  )
+  progress(
+    `${kind} paced n=${readers}: p50 ${fmt(result.p50)} p99 ${fmt(result.p99)} ms, server CPU ${fmt(cpu * 100)} %, clients' CPU ${fmt(result.clientCpuMs / 1000)} s${note ? ` (${note})` : ''}`,
+  )
+}
+
+/** The burst at `readers`: time until every reader has every update. */
+async function burstFigure(kind, started, readers) {
+  const { server, target, newRoom } = started
+  if (gone(server)) throw new Error(`${kind} exited`)
+  const room = await newRoom()
+  let cpuAtStart = 0
+  let cpuSeconds = null
+  const outcome = await runClients(
+    {
+      kind: 'fanout',
+      targets: [target],
+      room,
+      readers,
+      updates: SIZES.updates,
+      rate: 'burst',
+      drainMs: 30_000,
+    },
+    {
+      timeoutMs: 90_000,
+      onMark: ({ mark }) => {
+        if (mark === 'start') cpuAtStart = server.cpuSeconds()
+        if (mark === 'end') cpuSeconds = server.cpuSeconds() - cpuAtStart
       },
-    )
-    const note = failure(outcome)
-    const result = outcome.result ?? {}
-    report(`${kind}.paced.n${readers}.p50`, note ? null : result.p50, 'ms', note)
-    report(`${kind}.paced.n${readers}.p99`, note ? null : result.p99, 'ms', note)
-    report(
-      `${kind}.paced.n${readers}.server_cpu`,
-      cpu === null ? null : cpu * 100,
-      '%',
-      cpu === null ? note : undefined,
-    )
-    progress(
-      `${kind} paced n=${readers}: p50 ${fmt(result.p50)} p99 ${fmt(result.p99)} ms, server CPU ${fmt(cpu * 100)} %, clients' CPU ${fmt(result.clientCpuMs / 1000)} s${note ? ` (${note})` : ''}`,
-    )
-  }
-  for (const readers of skip.has('burst') ? [] : SIZES.readers) {
-    if (gone(server)) throw new Error(`${kind} exited`)
-    const room = await newRoom()
-    let cpuAtStart = 0
-    let cpuSeconds = null
-    const outcome = await runClients(
-      {
-        kind: 'fanout',
-        targets: [target],
-        room,
-        readers,
-        updates: SIZES.updates,
-        rate: 'burst',
-        drainMs: 30_000,
-      },
-      {
-        timeoutMs: 90_000,
-        onMark: ({ mark }) => {
-          if (mark === 'start') cpuAtStart = server.cpuSeconds()
-          if (mark === 'end') cpuSeconds = server.cpuSeconds() - cpuAtStart
-        },
-      },
-    )
-    const note = failure(outcome)
-    report(`${kind}.burst.n${readers}.all_delivered`, note ? null : outcome.result.allDeliveredMs, 'ms', note)
-    report(
-      `${kind}.burst.n${readers}.server_cpu_seconds`,
-      cpuSeconds,
-      's',
-      cpuSeconds === null ? note : undefined,
-    )
-    progress(
-      `${kind} burst n=${readers}: all delivered in ${fmt(outcome.result?.allDeliveredMs)} ms${note ? ` (${note})` : ''}`,
-    )
-  }
-  if (skip.has('sustained')) return
-  for (const readers of SIZES.sustainedReaders) {
-    if (gone(server)) throw new Error(`${kind} exited`)
-    const room = await newRoom()
-    const outcome = await runClients(
-      {
-        kind: 'sustained',
-        targets: [target],
-        room,
-        readers,
-        rates: SIZES.sustainedRates,
-        stepMs: SIZES.sustainedStepMs,
-        maxP99Ms: SIZES.maxP99Ms,
-        drainMs: 1500,
-        deadlineMs: 45_000,
-      },
-      { timeoutMs: 90_000 },
-    )
-    const result = outcome.result
-    let note = outcome.error
-    if (result && result.held === null) note = `did not hold even ${SIZES.sustainedRates[0]}/s`
-    if (result?.topReached) note = `held the top rate tried (${result.held}/s)`
-    report(`${kind}.sustained.n${readers}.rate`, result?.held ?? null, 'updates/s', note)
-    progress(`${kind} sustained n=${readers}: ${result?.held ?? '-'} updates/s${note ? ` (${note})` : ''}`)
-  }
+    },
+  )
+  const note = failure(outcome)
+  report(`${kind}.burst.n${readers}.all_delivered`, note ? null : outcome.result.allDeliveredMs, 'ms', note)
+  report(
+    `${kind}.burst.n${readers}.server_cpu_seconds`,
+    cpuSeconds,
+    's',
+    cpuSeconds === null ? note : undefined,
+  )
+  progress(
+    `${kind} burst n=${readers}: all delivered in ${fmt(outcome.result?.allDeliveredMs)} ms${note ? ` (${note})` : ''}`,
+  )
+}
+
+/** The sustained rate at `readers`: the last rate that held. */
+async function sustainedFigure(kind, started, readers) {
+  const { server, target, newRoom } = started
+  if (gone(server)) throw new Error(`${kind} exited`)
+  const room = await newRoom()
+  const outcome = await runClients(
+    {
+      kind: 'sustained',
+      targets: [target],
+      room,
+      readers,
+      rates: SIZES.sustainedRates,
+      stepMs: SIZES.sustainedStepMs,
+      maxP99Ms: SIZES.maxP99Ms,
+      drainMs: 1500,
+      deadlineMs: 45_000,
+    },
+    { timeoutMs: 90_000 },
+  )
+  const result = outcome.result
+  let note = outcome.error
+  if (result && result.held === null) note = `did not hold even ${SIZES.sustainedRates[0]}/s`
+  if (result?.topReached) note = `held the top rate tried (${result.held}/s)`
+  report(`${kind}.sustained.n${readers}.rate`, result?.held ?? null, 'updates/s', note)
+  progress(`${kind} sustained n=${readers}: ${result?.held ?? '-'} updates/s${note ? ` (${note})` : ''}`)
 }
 
 async function coldSyncFigures(kind) {
@@ -629,19 +632,32 @@ async function quietMachine(limitMs = 20_000) {
 }
 await quietMachine()
 
-for (const { id } of kinds) {
-  await section(
-    'fanout',
-    async () => {
-      const started = await startKind(id)
-      try {
-        await fanoutFigures(id, started)
-      } finally {
-        await started.server.stop()
+// Fan-out: every server is started once and stays up, idle, while the others are measured; each
+// figure is taken for every server in turn, so a change in the machine's load between figures (or the
+// bench's own start) falls on all of them alike rather than on whichever server comes first.
+if (!skip.has('fanout')) {
+  const fanoutServers = []
+  for (const { id } of kinds) {
+    await section(
+      'fanout',
+      async () => fanoutServers.push({ id, started: await startKind(id) }),
+      `${id}.fanout`,
+    )
+  }
+  const rounds = [
+    ...(skip.has('paced') ? [] : SIZES.readers.map((readers) => [pacedFigure, readers])),
+    ...(skip.has('burst') ? [] : SIZES.readers.map((readers) => [burstFigure, readers])),
+    ...(skip.has('sustained') ? [] : SIZES.sustainedReaders.map((readers) => [sustainedFigure, readers])),
+  ]
+  try {
+    for (const [figure, readers] of rounds) {
+      for (const { id, started } of fanoutServers) {
+        await section('fanout', () => figure(id, started, readers), `${id}.fanout`)
       }
-    },
-    `${id}.fanout`,
-  )
+    }
+  } finally {
+    for (const { started } of fanoutServers) await started.server.stop()
+  }
 }
 for (const { id, yjs } of kinds) {
   if (yjs) await section('cold_sync', () => coldSyncFigures(id), `${id}.cold_sync`)
