@@ -340,7 +340,7 @@ async function idleFigures(kind, refineryData) {
           connections: SIZES.idleWarmUp,
           concurrency: 10,
         },
-        { timeoutMs: 60_000, onMark: (message, child) => child.send({ close: true }) },
+        { timeoutMs: 60_000, onMark: (_message, child) => child.send({ close: true }) },
       )
       const settle = performance.now() + 8000
       while (kind === 'refinery' && (await server.stats()).rooms > 0 && performance.now() < settle)
