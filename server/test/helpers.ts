@@ -147,6 +147,11 @@ export async function createBoard(
   return response.body.id
 }
 
+/** Puts `dots` of the cookie's person on a card, through the votes API as the client does. */
+export function castVote(port: number, cookie: string, boardId: string, cardId: string, dots: number) {
+  return api(port, `/api/boards/${boardId}/votes/${cardId}`, { method: 'PUT', body: { dots }, cookie })
+}
+
 /** Adds a person to a board with a role, through an invite link as the product does. */
 export async function addMember(
   port: number,

@@ -6,6 +6,7 @@ import type * as Y from 'yjs'
 import {
   addMember,
   api,
+  castVote,
   cleanupAfterEach,
   connectClient,
   createBoard,
@@ -59,18 +60,15 @@ async function smallMap() {
   await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').size === 8)
   const get = (path: string, cookie = owner.cookie) =>
     api(running.port, `/api/boards/${boardId}${path}`, { cookie })
-  return { running, owner, boardId, client, get }
+  const vote = (cardId: string, dots: number) => castVote(running.port, owner.cookie, boardId, cardId, dots)
+  return { running, owner, boardId, client, get, vote }
 }
 
 describe('the backlog of a board', () => {
   it('ranks by slice, then MoSCoW, then votes, and links back to each card', async () => {
-    const { running, owner, boardId, get } = await smallMap()
+    const { running, boardId, get, vote } = await smallMap()
     // Votes break the tie between the two "could" cards of Release 2.
-    await api(running.port, `/api/boards/${boardId}/votes/shape:invoice`, {
-      method: 'PUT',
-      body: { dots: 2 },
-      cookie: owner.cookie,
-    })
+    await vote('shape:invoice', 2)
 
     const backlog = (await get('/backlog')).body
     expect(backlog.items.map((item: { id: string }) => item.id)).toEqual([
@@ -98,13 +96,7 @@ describe('the backlog of a board', () => {
   })
 
   it('follows every change: a vote re-ranks, a card edit after it shows, and a vote after that too', async () => {
-    const { running, owner, boardId, client, get } = await smallMap()
-    const vote = (cardId: string, dots: number) =>
-      api(running.port, `/api/boards/${boardId}/votes/${cardId}`, {
-        method: 'PUT',
-        body: { dots },
-        cookie: owner.cookie,
-      })
+    const { running, boardId, client, get, vote } = await smallMap()
     const ids = async () => (await get('/backlog')).body.items.map((item: { id: string }) => item.id)
     expect((await ids()).slice(2)).toEqual(['shape:wishlist', 'shape:invoice'])
 

@@ -72,7 +72,8 @@ const liveBacklogs = new WeakMap<Y.Doc, LiveBacklog>()
 function watch(doc: Y.Doc, live: LiveBacklog): void {
   const votes: unknown = doc.getMap(VOTES_KEY)
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
-    if (transaction.changed.size === 0) return
+    // Runs after every transaction of the board (every client update): nothing to do once both are gone.
+    if (transaction.changed.size === 0 || (live.backlog === null && live.shapes === null)) return
     live.backlog = null
     for (const type of transaction.changed.keys()) {
       if (type !== votes) {

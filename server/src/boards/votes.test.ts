@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   addMember,
   api,
+  castVote,
   cleanupAfterEach,
   connectClient,
   createBoard,
@@ -32,7 +33,7 @@ async function votingBoard() {
   })
   await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').size === 3)
   const vote = (cardId: string, dots: number, cookie = voter.cookie) =>
-    api(running.port, `/api/boards/${boardId}/votes/${cardId}`, { method: 'PUT', body: { dots }, cookie })
+    castVote(running.port, cookie, boardId, cardId, dots)
   return { running, owner, voter, boardId, ownerClient, vote }
 }
 

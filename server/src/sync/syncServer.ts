@@ -127,10 +127,10 @@ export class SyncServer {
    * Takes a freshly opened socket into the board's room. Frames that arrive while the room loads are
    * kept and handled in order once it has.
    */
-  accept(socket: SyncSocket, boardId: string, participant: Participant): Connection | null {
+  accept(socket: SyncSocket, boardId: string, participant: Participant): void {
     if (this.closing) {
       socket.close(CloseCode.ServiceRestart, 'server is restarting')
-      return null
+      return
     }
     const room = this.openRoom(boardId)
     if (room.idleTimer) {
@@ -158,7 +158,6 @@ export class SyncServer {
         connection.close(CloseCode.StorageFailed, 'the board could not be loaded'),
       )
     } else greet()
-    return connection
   }
 
   private receiveFrame(connection: Connection, data: Buffer, isBinary: boolean): void {
