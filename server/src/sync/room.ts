@@ -50,7 +50,9 @@ export class Room {
     // The server announces no presence of its own.
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessChange)
-    this.ydoc.on('update', this.forgetFullState)
+    // Not the 'update' event: listening to it makes Yjs encode every transaction as an update again,
+    // on the path of every edit, and nothing here needs that encoding.
+    this.ydoc.on('afterTransaction', this.forgetFullState)
   }
 
   private readonly forgetFullState = () => {
@@ -293,7 +295,7 @@ export class Room {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.awareness.off('update', this.onAwarenessChange)
     this.awareness.destroy()
-    this.ydoc.off('update', this.forgetFullState)
+    this.ydoc.off('afterTransaction', this.forgetFullState)
     this.ydoc.destroy()
   }
 }
