@@ -1,4 +1,4 @@
-import { afterAll } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { removeDir, tempDir } from '../../test/helpers'
 import { describeDocumentStore } from './documentStoreContract'
 import { SqliteStore } from './sqlite'
@@ -12,4 +12,27 @@ describeDocumentStore('SQLite', async () => {
   const dir = tempDir()
   dirs.push(dir)
   return SqliteStore.open(dir)
+})
+
+describe('SQLite write-ahead log', () => {
+  it('is checkpointed by the store after its appends, not inside a commit', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const store = SqliteStore.open(dir)
+    try {
+      const update = new Uint8Array(64).fill(7)
+      for (let i = 0; i < 250; i++) await store.appendUpdates([{ boardId: 'board', update }])
+      // Scheduled, not run inside the append that crossed the count.
+      expect(store.checkpoints).toBe(0)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(store.checkpoints).toBe(1)
+      // Everything was copied into the database, so the next commit starts the log over.
+      await store.appendUpdates([{ boardId: 'board', update }])
+      const [{ log }] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[]
+      expect(log).toBeLessThan(10)
+      expect((await store.loadDocument('board')).updates).toHaveLength(251)
+    } finally {
+      await store.close()
+    }
+  })
 })

@@ -6,6 +6,12 @@ import { ACCOUNTS_AND_BOARDS, BOARD_VERSIONS } from './schema'
 import { SqliteSql } from './sqliteSql'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
 
+/**
+ * Appends between two checkpoints of the WAL into the database file. An append writes a few pages,
+ * so this comes well before SQLite's own threshold (`wal_autocheckpoint`, raised to stay a safety net).
+ */
+const CHECKPOINT_EVERY_APPENDS = 250
+
 /** Schema steps, applied in order once each; append only. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE document_snapshots (
@@ -57,6 +63,10 @@ export class SqliteStore implements Storage {
     // NORMAL in WAL mode: a commit survives a crash of the process (not of the machine) without an
     // fsync per transaction.
     this.db.pragma('synchronous = NORMAL')
+    // SQLite checkpoints inside the commit that crosses its threshold, and a checkpoint fsyncs: a
+    // stall of milliseconds before that update could be relayed. The store checkpoints itself instead,
+    // once the turn's updates have gone out (see `scheduleCheckpoint`).
+    this.db.pragma('wal_autocheckpoint = 4000')
     this.db.pragma('busy_timeout = 5000')
     this.db.pragma('foreign_keys = ON')
     migrate(this.db)
@@ -72,6 +82,11 @@ export class SqliteStore implements Storage {
       ),
       deleteThrough: this.db.prepare('DELETE FROM document_updates WHERE board_id = ? AND seq <= ?'),
     }
+    // Made once: wrapping a function in a transaction builds several closures, on every edit's path.
+    this.appendBatch = this.db.transaction((batch: readonly BoardUpdate[]) => {
+      const now = Date.now()
+      for (const { boardId, update } of batch) this.statements.append.run(boardId, update, now)
+    })
   }
 
   static open(dataDir: string): SqliteStore {
@@ -97,15 +112,31 @@ export class SqliteStore implements Storage {
     return { snapshot, snapshotStateVector, updates }
   }
 
-  private readonly appendBatch = (batch: readonly BoardUpdate[]) => {
-    const now = Date.now()
-    this.db.transaction(() => {
-      for (const { boardId, update } of batch) this.statements.append.run(boardId, update, now)
-    })()
-  }
+  private readonly appendBatch: (batch: readonly BoardUpdate[]) => void
+  private appendsSinceCheckpoint = 0
+  private checkpoint: NodeJS.Immediate | null = null
+  /** How many checkpoints the store has run itself. */
+  checkpoints = 0
 
   async appendUpdates(batch: readonly BoardUpdate[]): Promise<void> {
-    if (batch.length > 0) this.appendBatch(batch)
+    if (batch.length === 0) return
+    this.appendBatch(batch)
+    this.scheduleCheckpoint()
+  }
+
+  /**
+   * Every so many appends, checkpoints the WAL in a later turn of the event loop: after the caller
+   * has relayed what it just stored, where the fsync delays nobody's edit.
+   */
+  private scheduleCheckpoint(): void {
+    if (++this.appendsSinceCheckpoint < CHECKPOINT_EVERY_APPENDS || this.checkpoint) return
+    this.checkpoint = setImmediate(() => {
+      this.checkpoint = null
+      this.appendsSinceCheckpoint = 0
+      if (!this.db.open) return
+      this.db.pragma('wal_checkpoint(PASSIVE)')
+      this.checkpoints++
+    })
   }
 
   async compactDocument(boardId: string): Promise<void> {
@@ -126,6 +157,8 @@ export class SqliteStore implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.checkpoint) clearImmediate(this.checkpoint)
+    this.checkpoint = null
     if (this.db.open) this.db.close()
   }
 }
