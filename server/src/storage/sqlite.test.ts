@@ -28,8 +28,8 @@ describe('SQLite write-ahead log', () => {
       expect(store.checkpoints).toBe(1)
       // Everything was copied into the database, so the next commit starts the log over.
       await store.appendUpdates([{ boardId: 'board', update }])
-      const [{ log }] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[]
-      expect(log).toBeLessThan(10)
+      const [wal] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[]
+      expect(wal?.log).toBeLessThan(10)
       expect((await store.loadDocument('board')).updates).toHaveLength(251)
     } finally {
       await store.close()

@@ -1,5 +1,6 @@
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import type { Logger } from '../logger'
 import type { LogSize } from '../storage/compaction'
 import type { StoredDocument } from '../storage/types'
 import { stampIdentity } from './awarenessIdentity'
@@ -23,6 +24,12 @@ export class Room {
   private unapplied: Uint8Array | null = null
   /** The state vector of `unapplied`: from storage when it kept one, else decoded once, when first needed. */
   private unappliedStateVector: Uint8Array | null = null
+  /**
+   * Clients' updates that are checked (they decode, and leave `votes` alone) but not yet applied to
+   * `ydoc`: they are stored and relayed first, and applied right after (see `stored`), so that the
+   * apply is not on the way to the other clients. Anything that reads the document applies them first.
+   */
+  private unappliedUpdates: { update: Uint8Array; connection: Connection }[] | null = null
   /** The whole document as one update, for clients that have nothing yet; dropped when it changes. */
   private fullState: Uint8Array | null = null
   readonly connections = new Set<Connection>()
@@ -46,7 +53,10 @@ export class Room {
   private unstored = 0
   idleTimer: NodeJS.Timeout | null = null
 
-  constructor(readonly boardId: string) {
+  constructor(
+    readonly boardId: string,
+    private readonly logger: Logger,
+  ) {
     // The server announces no presence of its own.
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessChange)
@@ -70,7 +80,24 @@ export class Room {
       // Applying what storage held changes nothing a client could see: the stored bytes still answer.
       this.fullState = state
     }
+    if (this.unappliedUpdates) this.applyChecked()
     return this.ydoc
+  }
+
+  /** Applies the clients' checked updates in the order they came. */
+  private applyChecked(): void {
+    const updates = this.unappliedUpdates
+    if (!updates) return
+    this.unappliedUpdates = null
+    for (const { update, connection } of updates) {
+      try {
+        Y.applyUpdate(this.ydoc, update, connection)
+      } catch (error) {
+        // It decoded when it was checked, so this is Yjs failing on it: storage has the update, and
+        // the room carries on without it rather than failing whoever reads the document next.
+        this.logger.error({ boardId: this.boardId, err: error }, 'a checked update did not apply')
+      }
+    }
   }
 
   /** Whether the Y.Doc holds the board yet: false while what storage held is still only bytes. */
@@ -159,9 +186,13 @@ export class Room {
       : Y.encodeStateAsUpdate(this.ydoc, stateVector)
   }
 
-  /** Applies a client's update; throws if it does not decode. */
-  applyClientUpdate(connection: Connection, update: Uint8Array): void {
-    Y.applyUpdate(this.doc, update, connection)
+  /**
+   * Takes a client's update that has been checked: it decodes (the votes guard decoded all of it) and
+   * it writes nothing the client may not. It is stored and relayed, then applied to the document.
+   */
+  acceptClientUpdate(connection: Connection, update: Uint8Array): void {
+    this.unappliedUpdates ??= []
+    this.unappliedUpdates.push({ update, connection })
     this.queueUpdate(update)
     this.pendingSenders ??= new Set()
     this.pendingSenders.add(connection)
@@ -225,6 +256,7 @@ export class Room {
     // Encoded once; the same bytes go to every peer. A lone sender already has its own update.
     const only = senders.size === 1 ? [...senders][0] : undefined
     const sent = this.broadcast(encodeUpdate(update), only)
+    this.applyChecked()
     if (this.unstored === 0 && this.heldReplies) {
       const replies = this.heldReplies
       this.heldReplies = null

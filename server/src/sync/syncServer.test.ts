@@ -202,6 +202,37 @@ describe('sync over real WebSockets and SQLite', () => {
     expect(running.sync.peekRoom(boardId)?.documentBuilt).toBe(true)
   })
 
+  it('stores and relays a client’s update before applying it to the server’s own document', async () => {
+    const running = await server()
+    const { owner, boardId } = await ownedBoard(running)
+    const a = client(running, boardId, owner.cookie)
+    const b = client(running, boardId, owner.cookie)
+    await Promise.all([waitForSync(a), waitForSync(b)])
+    const room = running.sync.peekRoom(boardId)
+    if (!room) throw new Error('the room is not open')
+    const events: string[] = []
+    room.doc.on('afterTransaction', () => events.push('applied'))
+    const append = running.store.appendUpdates.bind(running.store)
+    running.store.appendUpdates = (batch) => {
+      events.push('stored')
+      return append(batch)
+    }
+    for (const { socket } of room.connections) {
+      const send = socket.send.bind(socket)
+      socket.send = ((frame: Uint8Array) => {
+        if (frame[0] === 0) events.push('sent')
+        send(frame)
+      }) as typeof socket.send
+    }
+
+    cards(a).set('card', 'v1')
+    await waitFor(() => cards(b).get('card') === 'v1', { message: 'the edit to reach b' })
+    await waitFor(() => events.includes('applied'), { message: 'the server to apply it' })
+    // One other client, so one frame; the server's document follows, and holds the edit.
+    expect(events).toEqual(['stored', 'sent', 'applied'])
+    expect(room.doc.getMap('records').get('card')).toBe('v1')
+  })
+
   it('unloads an idle board after its last client leaves, and loads it again intact', async () => {
     const running = await server({ roomIdleMs: 50 })
     const { owner, boardId } = await ownedBoard(running)

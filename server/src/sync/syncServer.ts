@@ -247,7 +247,7 @@ export class SyncServer {
   private openRoom(boardId: string): Room {
     const existing = this.rooms.get(boardId)
     if (existing) return existing
-    const room = new Room(boardId)
+    const room = new Room(boardId, this.options.logger)
     const { relay, store } = this.options
     // Subscribe before loading, so no update another instance stores meanwhile slips between.
     const subscribed = relay
@@ -298,12 +298,13 @@ export class SyncServer {
           // A client with nothing new answers our sync step 1 with the empty update: nothing to keep,
           // and no reason to build the board's document from its stored bytes.
           if (isEmptyUpdate(message.update)) return
-          // Votes are the server's to write (the votes route checks role and budget).
+          // Votes are the server's to write (the votes route checks role and budget). The check
+          // decodes the whole update, and throws (a malformed frame) when it does not decode.
           if (touchesVotes(room.doc, message.update)) {
             this.reject(connection, CloseCode.ForgedVotes, 'votes are cast through the votes API only')
             return
           }
-          room.applyClientUpdate(connection, message.update)
+          room.acceptClientUpdate(connection, message.update)
           this.options.metrics?.updateReceived()
           break
         case 'awareness':
