@@ -21,9 +21,11 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export async function openStore(config: Config): Promise<Storage> {
+export async function openStore(config: Config, logger: Logger): Promise<Storage> {
   if (config.databaseUrl) return PostgresStore.open({ connectionString: config.databaseUrl })
-  return SqliteStore.open(config.dataDir)
+  return SqliteStore.open(config.dataDir, (message) =>
+    logger.error({ err: message }, 'checkpointing the SQLite write-ahead log failed'),
+  )
 }
 
 async function openRelay(config: Config, logger: Logger): Promise<Relay | undefined> {
@@ -35,7 +37,7 @@ async function openRelay(config: Config, logger: Logger): Promise<Relay | undefi
 
 /** Starts Refinery: storage, the relay, the sync core, HTTP and WebSocket on one port. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const store = await openStore(config)
+  const store = await openStore(config, logger)
   const relay = await openRelay(config, logger).catch(async (error) => {
     await store.close()
     throw error

@@ -5,10 +5,16 @@ import { foldUpdates } from './compaction'
 import { ACCOUNTS_AND_BOARDS, BOARD_VERSIONS } from './schema'
 import { SqliteSql } from './sqliteSql'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
+import { WalCheckpointer } from './walCheckpointer'
+
+function reportCheckpointError(message: string): void {
+  process.emitWarning(`SQLite WAL checkpoint failed: ${message}`)
+}
 
 /**
- * Appends between two checkpoints of the WAL into the database file. An append writes a few pages,
- * so this comes well before SQLite's own threshold (`wal_autocheckpoint`, raised to stay a safety net).
+ * Appends between two checkpoints of the WAL into the database file. An append writes about three
+ * pages, so this comes well before SQLite's own threshold (`wal_autocheckpoint`, raised to stay a
+ * safety net should the checkpointing thread fail).
  */
 const CHECKPOINT_EVERY_APPENDS = 250
 
@@ -57,15 +63,16 @@ export class SqliteStore implements Storage {
   readonly sql: SqliteSql
   private readonly statements
 
-  constructor(file: string) {
+  constructor(file: string, onError: (message: string) => void = reportCheckpointError) {
     this.db = new Database(file)
+    this.checkpointer = new WalCheckpointer(file, onError)
     this.db.pragma('journal_mode = WAL')
     // NORMAL in WAL mode: a commit survives a crash of the process (not of the machine) without an
     // fsync per transaction.
     this.db.pragma('synchronous = NORMAL')
     // SQLite checkpoints inside the commit that crosses its threshold, and a checkpoint fsyncs: a
-    // stall of milliseconds before that update could be relayed. The store checkpoints itself instead,
-    // once the turn's updates have gone out (see `scheduleCheckpoint`).
+    // stall of milliseconds before that update could be relayed, and for every other board meanwhile.
+    // A thread of the store's own checkpoints instead (see `WalCheckpointer`).
     this.db.pragma('wal_autocheckpoint = 4000')
     this.db.pragma('busy_timeout = 5000')
     this.db.pragma('foreign_keys = ON')
@@ -89,9 +96,10 @@ export class SqliteStore implements Storage {
     })
   }
 
-  static open(dataDir: string): SqliteStore {
+  /** `onError` hears of checkpoints that failed (the store carries on; SQLite's own then bounds the log). */
+  static open(dataDir: string, onError?: (message: string) => void): SqliteStore {
     mkdirSync(dataDir, { recursive: true })
-    return new SqliteStore(join(dataDir, 'refinery.db'))
+    return new SqliteStore(join(dataDir, 'refinery.db'), onError)
   }
 
   private readDocument(boardId: string): StoredDocument & { lastSeq: number } {
@@ -113,30 +121,21 @@ export class SqliteStore implements Storage {
   }
 
   private readonly appendBatch: (batch: readonly BoardUpdate[]) => void
+  private readonly checkpointer: WalCheckpointer
   private appendsSinceCheckpoint = 0
-  private checkpoint: NodeJS.Immediate | null = null
-  /** How many checkpoints the store has run itself. */
-  checkpoints = 0
+
+  /** How many checkpoints of the WAL the store's own thread has completed. */
+  get checkpoints(): number {
+    return this.checkpointer.completed
+  }
 
   async appendUpdates(batch: readonly BoardUpdate[]): Promise<void> {
     if (batch.length === 0) return
     this.appendBatch(batch)
-    this.scheduleCheckpoint()
-  }
-
-  /**
-   * Every so many appends, checkpoints the WAL in a later turn of the event loop: after the caller
-   * has relayed what it just stored, where the fsync delays nobody's edit.
-   */
-  private scheduleCheckpoint(): void {
-    if (++this.appendsSinceCheckpoint < CHECKPOINT_EVERY_APPENDS || this.checkpoint) return
-    this.checkpoint = setImmediate(() => {
-      this.checkpoint = null
+    if (++this.appendsSinceCheckpoint >= CHECKPOINT_EVERY_APPENDS) {
       this.appendsSinceCheckpoint = 0
-      if (!this.db.open) return
-      this.db.pragma('wal_checkpoint(PASSIVE)')
-      this.checkpoints++
-    })
+      this.checkpointer.request()
+    }
   }
 
   async compactDocument(boardId: string): Promise<void> {
@@ -157,8 +156,7 @@ export class SqliteStore implements Storage {
   }
 
   async close(): Promise<void> {
-    if (this.checkpoint) clearImmediate(this.checkpoint)
-    this.checkpoint = null
+    await this.checkpointer.close()
     if (this.db.open) this.db.close()
   }
 }
