@@ -554,19 +554,29 @@ async function idle(scenario) {
  * one warm-up. With `fromStorage` the holder then leaves and each further client waits for the server
  * to unload the board first, so its sync loads it from storage.
  */
+/**
+ * Cold sync against every server of `boards` in one process: each gets a board of `entries` entries
+ * from a holder that keeps it open, then new clients sync it, one server after the other in turn, so a
+ * drift in the machine's load falls on all of them alike. Boards with a `statsUrl` (Refinery) are then
+ * synced again from storage, each client after the board has left memory.
+ */
 async function coldSync(scenario) {
-  const { target, room, entries, runs, fromStorage, statsUrl } = scenario
-  const holder = yjsClient(target, room)
-  if (
-    !(await within(
-      holder.synced.then(() => true),
-      20_000,
-      false,
-    ))
-  )
-    throw new Error('holder did not sync')
-  await fillEntries(holder.doc, entries)
-  const once = async () => {
+  const { boards, entries, runs } = scenario
+  const holders = []
+  for (const board of boards) {
+    const holder = yjsClient(board.target, board.room)
+    holders.push(holder)
+    if (
+      !(await within(
+        holder.synced.then(() => true),
+        20_000,
+        false,
+      ))
+    )
+      throw new Error(`${board.id}: holder did not sync`)
+    await fillEntries(holder.doc, entries)
+  }
+  const once = async ({ target, room }) => {
     let answeredAt = null
     const started = performance.now()
     const client = yjsClient(target, room, {
@@ -589,15 +599,21 @@ async function coldSync(scenario) {
       size,
     }
   }
-  // Until a fresh client sees every entry, the server has not had them all (bounded).
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if ((await once()).ok) break
-    await sleep(100)
+  // Until a fresh client sees every entry, the server has not had them all (bounded). This is also
+  // each server's warm-up.
+  for (const board of boards) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if ((await once(board)).ok) break
+      await sleep(100)
+    }
   }
-  const fromMemory = []
-  for (let r = 0; r < runs; r++) fromMemory.push(await once())
+  const result = { entries, byBoard: {} }
+  for (const board of boards) result.byBoard[board.id] = { fromMemory: [] }
+  for (let r = 0; r < runs; r++) {
+    for (const board of boards) result.byBoard[board.id].fromMemory.push(await once(board))
+  }
   // The floor no server can go under: this process applying the whole board to an empty Y.Doc.
-  const state = Y.encodeStateAsUpdate(holder.doc)
+  const state = Y.encodeStateAsUpdate(holders[0].doc)
   const applies = []
   for (let r = 0; r < runs; r++) {
     const fresh = new Y.Doc()
@@ -606,14 +622,16 @@ async function coldSync(scenario) {
     applies.push(performance.now() - started)
     fresh.destroy()
   }
-  const result = { entries, fromMemory, clientApplyMs: applies.sort((a, b) => a - b)[Math.floor(runs / 2)] }
-  holder.destroy()
-  if (fromStorage) {
-    result.fromStorage = []
+  result.clientApplyMs = applies.sort((a, b) => a - b)[Math.floor(runs / 2)]
+  for (const holder of holders) holder.destroy()
+  for (const board of boards) {
+    if (!board.statsUrl) continue
+    const fromStorage = []
     for (let r = 0; r < runs; r++) {
-      if (!(await waitForNoRooms(statsUrl, 15_000))) throw new Error('the board did not leave memory')
-      result.fromStorage.push(await once())
+      if (!(await waitForNoRooms(board.statsUrl, 15_000))) throw new Error('the board did not leave memory')
+      fromStorage.push(await once(board))
     }
+    result.byBoard[board.id].fromStorage = fromStorage
   }
   return result
 }

@@ -261,21 +261,26 @@ async function sustainedFigure(kind, started, readers) {
   progress(`${kind} sustained n=${readers}: ${result?.held ?? '-'} updates/s${note ? ` (${note})` : ''}`)
 }
 
-async function coldSyncFigures(kind) {
-  const started = await startKind(kind, { ROOM_IDLE_MS: '300' })
+/**
+ * Cold sync of every Yjs server in one client process, their clients taken in turn (see `coldSync` in
+ * clients.mjs); Refinery also from storage.
+ */
+async function coldSyncFigures(ids) {
+  const servers = []
   try {
-    const room = await started.newRoom()
-    const outcome = await runClients(
-      {
-        kind: 'coldSync',
+    for (const id of ids) servers.push({ id, started: await startKind(id, { ROOM_IDLE_MS: '300' }) })
+    const boards = []
+    for (const { id, started } of servers) {
+      boards.push({
+        id,
         target: started.target,
-        room,
-        entries: SIZES.coldSyncEntries,
-        runs: SIZES.coldSyncRuns,
-        fromStorage: kind === 'refinery',
-        statsUrl: kind === 'refinery' ? `${started.server.http}/metrics` : null,
-      },
-      { timeoutMs: 120_000 },
+        room: await started.newRoom(),
+        statsUrl: id === 'refinery' ? `${started.server.http}/metrics` : null,
+      })
+    }
+    const outcome = await runClients(
+      { kind: 'coldSync', boards, entries: SIZES.coldSyncEntries, runs: SIZES.coldSyncRuns },
+      { timeoutMs: 60_000 * servers.length },
     )
     const result = outcome.result
     const median = (runs, field) => {
@@ -284,21 +289,24 @@ async function coldSyncFigures(kind) {
       return sorted[Math.floor(sorted.length / 2)]
     }
     const n = SIZES.coldSyncEntries
-    report(`${kind}.cold_sync.${n}.client_apply`, result?.clientApplyMs ?? null, 'ms', outcome.error)
-    const sources = kind === 'refinery' ? ['from_memory', 'from_storage'] : ['from_memory']
-    for (const source of sources) {
-      const runs = source === 'from_memory' ? result?.fromMemory : result?.fromStorage
-      const synced = median(runs, 'ms')
-      const answered = median(runs, 'answerMs')
-      const note = synced === null ? (outcome.error ?? 'incomplete sync') : undefined
-      report(`${kind}.cold_sync.${n}.${source}`, synced, 'ms', note)
-      report(`${kind}.cold_sync.${n}.${source}_answer`, answered, 'ms', answered === null ? note : undefined)
-      progress(
-        `${kind} cold sync of ${n} entries ${source.replace('_', ' ')}: synced in ${fmt(synced)} ms, answer received after ${fmt(answered)} ms${note ? ` (${note})` : ''}`,
-      )
+    for (const { id } of servers) {
+      const own = result?.byBoard[id]
+      report(`${id}.cold_sync.${n}.client_apply`, result?.clientApplyMs ?? null, 'ms', outcome.error)
+      const sources = id === 'refinery' ? ['from_memory', 'from_storage'] : ['from_memory']
+      for (const source of sources) {
+        const runs = source === 'from_memory' ? own?.fromMemory : own?.fromStorage
+        const synced = median(runs, 'ms')
+        const answered = median(runs, 'answerMs')
+        const note = synced === null ? (outcome.error ?? 'incomplete sync') : undefined
+        report(`${id}.cold_sync.${n}.${source}`, synced, 'ms', note)
+        report(`${id}.cold_sync.${n}.${source}_answer`, answered, 'ms', answered === null ? note : undefined)
+        progress(
+          `${id} cold sync of ${n} entries ${source.replace('_', ' ')}: synced in ${fmt(synced)} ms, answer received after ${fmt(answered)} ms${note ? ` (${note})` : ''}`,
+        )
+      }
     }
   } finally {
-    await started.server.stop()
+    for (const { started } of servers) await started.server.stop()
   }
 }
 
@@ -659,9 +667,8 @@ if (!skip.has('fanout')) {
     for (const { started } of fanoutServers) await started.server.stop()
   }
 }
-for (const { id, yjs } of kinds) {
-  if (yjs) await section('cold_sync', () => coldSyncFigures(id), `${id}.cold_sync`)
-}
+const yjsKinds = kinds.filter((kind) => kind.yjs).map((kind) => kind.id)
+if (yjsKinds.length > 0) await section('cold_sync', () => coldSyncFigures(yjsKinds), 'cold_sync')
 if (!skip.has('idle')) {
   let refineryData = null
   for (const { id } of kinds) {
