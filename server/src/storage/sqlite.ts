@@ -65,7 +65,6 @@ export class SqliteStore implements Storage {
 
   constructor(file: string, onError: (message: string) => void = reportCheckpointError) {
     this.db = new Database(file)
-    this.checkpointer = new WalCheckpointer(file, onError)
     this.db.pragma('journal_mode = WAL')
     // NORMAL in WAL mode: a commit survives a crash of the process (not of the machine) without an
     // fsync per transaction.
@@ -94,6 +93,8 @@ export class SqliteStore implements Storage {
       const now = Date.now()
       for (const { boardId, update } of batch) this.statements.append.run(boardId, update, now)
     })
+    // Once the schema is in place: the thread opens a connection of its own.
+    this.checkpointer = new WalCheckpointer(file, onError)
   }
 
   /** `onError` hears of checkpoints that failed (the store carries on; SQLite's own then bounds the log). */

@@ -29,7 +29,9 @@ parentPort.on('message', (message) => {
  * Checkpoints a SQLite database's write-ahead log on a thread of its own. A checkpoint copies the
  * logged pages into the database file and fsyncs it (milliseconds on a real disk); on the event loop
  * that stalls every board of the instance. A passive checkpoint on another connection runs beside the
- * writer without blocking it. Started on first use, and never keeps the process alive.
+ * writer without blocking it. The thread starts with the store (starting it costs tens of
+ * milliseconds, better spent at boot than in the middle of a workshop) and never keeps the process
+ * alive.
  */
 export class WalCheckpointer {
   private worker: Worker | null = null
@@ -41,7 +43,9 @@ export class WalCheckpointer {
   constructor(
     private readonly file: string,
     private readonly onError: (message: string) => void,
-  ) {}
+  ) {
+    this.start()
+  }
 
   /** Asks for a checkpoint; one already under way covers this request. */
   request(): void {
