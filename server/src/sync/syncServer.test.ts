@@ -233,6 +233,38 @@ describe('sync over real WebSockets and SQLite', () => {
     expect(room.doc.getMap('records').get('card')).toBe('v1')
   })
 
+  it('an edit whose storing fails is kept, retried, and relayed only once stored', async () => {
+    const running = await server()
+    const { owner, boardId } = await ownedBoard(running)
+    const a = client(running, boardId, owner.cookie)
+    const b = client(running, boardId, owner.cookie)
+    await Promise.all([waitForSync(a), waitForSync(b)])
+    const events: string[] = []
+    const append = running.store.appendUpdates.bind(running.store)
+    running.store.appendUpdates = async (batch) => {
+      if (!events.includes('failed')) {
+        events.push('failed')
+        throw new Error('disk full')
+      }
+      await append(batch)
+      events.push('stored')
+    }
+    cards(b).observe(() => events.push('relayed'))
+
+    cards(a).set('card', 'v1')
+    await waitFor(() => events.includes('failed'), { message: 'the first attempt to fail' })
+    // A client joining meanwhile: its answer waits for the edit to be stored, rather than leaving it out.
+    const late = client(running, boardId, owner.cookie)
+    await waitFor(() => cards(b).get('card') === 'v1' && cards(late).get('card') === 'v1', {
+      message: 'the retry to store and relay the edit',
+    })
+    expect(events).toEqual(['failed', 'stored', 'relayed'])
+    const stored = new Y.Doc()
+    for (const update of (await running.store.loadDocument(boardId)).updates) Y.applyUpdate(stored, update)
+    expect(stored.getMap('records').get('card')).toBe('v1')
+    expect(running.sync.peekRoom(boardId)?.doc.getMap('records').get('card')).toBe('v1')
+  })
+
   it('unloads an idle board after its last client leaves, and loads it again intact', async () => {
     const running = await server({ roomIdleMs: 50 })
     const { owner, boardId } = await ownedBoard(running)
