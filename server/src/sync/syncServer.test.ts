@@ -43,13 +43,20 @@ function client(running: { port: number }, boardId: string, cookie: string): Tes
 
 const cards = (c: TestClient) => c.doc.getMap<string>('records')
 
+/** A server, a board of its owner's, and two of the owner's clients on it, synced. */
+async function roomWithTwoClients(overrides: Parameters<typeof startTestServer>[0] = {}) {
+  const running = await server(overrides)
+  const { owner, boardId } = await ownedBoard(running)
+  const a = client(running, boardId, owner.cookie)
+  const b = client(running, boardId, owner.cookie)
+  await Promise.all([waitForSync(a), waitForSync(b)])
+  const raw = () => openRawSocket(running.port, boardId, { cookie: owner.cookie })
+  return { running, a, b, raw, owner, boardId }
+}
+
 describe('sync over real WebSockets and SQLite', () => {
   it('two clients converge on each other’s edits', async () => {
-    const running = await server()
-    const { owner, boardId } = await ownedBoard(running)
-    const a = client(running, boardId, owner.cookie)
-    const b = client(running, boardId, owner.cookie)
-    await Promise.all([waitForSync(a), waitForSync(b)])
+    const { a, b } = await roomWithTwoClients()
     cards(a).set('from-a', 'A')
     cards(b).set('from-b', 'B')
     await waitFor(() => cards(a).size === 2 && cards(b).size === 2, { message: 'both edits on both sides' })
@@ -203,11 +210,7 @@ describe('sync over real WebSockets and SQLite', () => {
   })
 
   it('stores and relays a client’s update before applying it to the server’s own document', async () => {
-    const running = await server()
-    const { owner, boardId } = await ownedBoard(running)
-    const a = client(running, boardId, owner.cookie)
-    const b = client(running, boardId, owner.cookie)
-    await Promise.all([waitForSync(a), waitForSync(b)])
+    const { running, boardId, a, b } = await roomWithTwoClients()
     const room = running.sync.peekRoom(boardId)
     if (!room) throw new Error('the room is not open')
     const events: string[] = []
@@ -234,11 +237,7 @@ describe('sync over real WebSockets and SQLite', () => {
   })
 
   it('an edit whose storing fails is kept, retried, and relayed only once stored', async () => {
-    const running = await server()
-    const { owner, boardId } = await ownedBoard(running)
-    const a = client(running, boardId, owner.cookie)
-    const b = client(running, boardId, owner.cookie)
-    await Promise.all([waitForSync(a), waitForSync(b)])
+    const { running, boardId, owner, a, b } = await roomWithTwoClients()
     const events: string[] = []
     const append = running.store.appendUpdates.bind(running.store)
     running.store.appendUpdates = async (batch) => {
@@ -280,16 +279,6 @@ describe('sync over real WebSockets and SQLite', () => {
 })
 
 describe('bad input closes one connection; the room carries on', () => {
-  async function roomWithTwoClients(overrides: Parameters<typeof startTestServer>[0] = {}) {
-    const running = await server(overrides)
-    const { owner, boardId } = await ownedBoard(running)
-    const a = client(running, boardId, owner.cookie)
-    const b = client(running, boardId, owner.cookie)
-    await Promise.all([waitForSync(a), waitForSync(b)])
-    const raw = () => openRawSocket(running.port, boardId, { cookie: owner.cookie })
-    return { running, a, b, raw, owner, boardId }
-  }
-
   async function stillWorks(a: TestClient, b: TestClient, key: string) {
     cards(a).set(key, 'ok')
     await waitFor(() => cards(b).get(key) === 'ok', { message: 'the room to keep syncing' })
