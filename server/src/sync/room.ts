@@ -215,6 +215,11 @@ export class Room {
     }
   }
 
+  /** Whether updates are waiting for storage (a failed write is retried): the room must stay. */
+  get hasUnstored(): boolean {
+    return this.unstored > 0
+  }
+
   get hasPendingAwareness(): boolean {
     return (this.pendingAwareness?.size ?? 0) > 0
   }

@@ -264,6 +264,30 @@ describe('sync over real WebSockets and SQLite', () => {
     expect(running.sync.peekRoom(boardId)?.doc.getMap('records').get('card')).toBe('v1')
   })
 
+  it('keeps a board in memory while its edits wait for storage, and unloads it once they are stored', async () => {
+    const { running, boardId, owner, a, b } = await roomWithTwoClients({ roomIdleMs: 50 })
+    const append = running.store.appendUpdates.bind(running.store)
+    let storageDown = true
+    running.store.appendUpdates = async (batch) => {
+      if (storageDown) throw new Error('disk full')
+      return append(batch)
+    }
+    cards(a).set('card', 'v1')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    a.destroy()
+    b.destroy()
+    // Several idle periods pass; the room holds the only copy of the edit, so it stays.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(running.sync.peekRoom(boardId)).toBeDefined()
+
+    storageDown = false
+    await waitFor(() => running.sync.peekRoom(boardId) === undefined, {
+      message: 'the room to unload once the retry stored the edit',
+    })
+    const reader = client(running, boardId, owner.cookie)
+    await waitFor(() => cards(reader).get('card') === 'v1', { message: 'the stored edit to load' })
+  })
+
   it('unloads an idle board after its last client leaves, and loads it again intact', async () => {
     const running = await server({ roomIdleMs: 50 })
     const { owner, boardId } = await ownedBoard(running)

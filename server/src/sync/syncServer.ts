@@ -438,6 +438,12 @@ export class SyncServer {
   /** Drops a board from memory once its last client has been gone a while; storage has it all. */
   private async unload(room: Room): Promise<void> {
     if (room.connections.size > 0 || this.rooms.get(room.boardId) !== room) return
+    // Storage is failing and its write is being retried: the room holds the only copy the server has,
+    // and a room opened again from storage meanwhile would not have it. Try again later.
+    if (room.hasUnstored) {
+      this.unloadWhenIdle(room)
+      return
+    }
     this.rooms.delete(room.boardId)
     // At once, before any await: a room opened again for this board subscribes after this.
     void this.options.relay?.unsubscribe(room.boardId)
