@@ -64,11 +64,13 @@ export class WalCheckpointer {
       if (result.ok) this.completed++
       else this.onError(result.message ?? 'checkpoint failed')
     })
-    worker.on('error', (error) => {
-      // The thread is gone; the next request starts another. SQLite's own checkpoint still bounds the log.
-      this.running = false
+    worker.on('error', (error) => this.onError(error.message))
+    worker.on('exit', () => {
+      // Gone for whatever reason: the next request starts another. SQLite's own checkpoint still
+      // bounds the log meanwhile.
+      if (this.worker !== worker) return
       this.worker = null
-      this.onError(error.message)
+      this.running = false
     })
     this.worker = worker
     return worker
