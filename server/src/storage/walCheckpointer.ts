@@ -17,8 +17,8 @@ parentPort.on('message', (message) => {
     return
   }
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)')
-    parentPort.postMessage({ ok: true, frames: result.checkpointed })
+    db.pragma('wal_checkpoint(PASSIVE)')
+    parentPort.postMessage({ ok: true })
   } catch (error) {
     parentPort.postMessage({ ok: false, message: String(error && error.message) })
   }
