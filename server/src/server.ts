@@ -23,9 +23,7 @@ export interface RunningServer {
 
 export async function openStore(config: Config, logger: Logger): Promise<Storage> {
   if (config.databaseUrl) return PostgresStore.open({ connectionString: config.databaseUrl })
-  return SqliteStore.open(config.dataDir, (message) =>
-    logger.error({ err: message }, 'checkpointing the SQLite write-ahead log failed'),
-  )
+  return SqliteStore.open(config.dataDir, (message) => logger.error({ store: 'sqlite' }, message))
 }
 
 async function openRelay(config: Config, logger: Logger): Promise<Relay | undefined> {

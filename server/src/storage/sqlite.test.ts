@@ -1,3 +1,5 @@
+import { appendFileSync, closeSync, cpSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { removeDir, tempDir, waitFor } from '../../test/helpers'
 import { describeDocumentStore } from './documentStoreContract'
@@ -14,24 +16,238 @@ describeDocumentStore('SQLite', async () => {
   return SqliteStore.open(dir)
 })
 
+function openStore(): { dir: string; store: SqliteStore } {
+  const dir = tempDir()
+  dirs.push(dir)
+  return { dir, store: SqliteStore.open(dir) }
+}
+
+/** The next turn of the event loop, once the store has copied this turn's appends into SQLite. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+/** What SQLite itself holds for a board, read past the store (which would take the journal first). */
+function rowsInSqlite(store: SqliteStore, boardId: string): Buffer[] {
+  return store.db
+    .prepare('SELECT data FROM document_updates WHERE board_id = ? ORDER BY seq')
+    .pluck()
+    .all(boardId) as Buffer[]
+}
+
+const JOURNAL = 'refinery.db-edits'
+
 describe('SQLite write-ahead log', () => {
   it('is checkpointed on a thread of the store’s own, not inside a commit', async () => {
-    const dir = tempDir()
-    dirs.push(dir)
-    const store = SqliteStore.open(dir)
+    const { store } = openStore()
     try {
       const update = new Uint8Array(64).fill(7)
-      for (let i = 0; i < 249; i++) await store.appendUpdates([{ boardId: 'board', update }])
+      for (let i = 0; i < 249; i++) {
+        await store.appendUpdates([{ boardId: 'board', update }])
+        await nextTurn()
+      }
       expect(store.checkpoints).toBe(0)
       await store.appendUpdates([{ boardId: 'board', update }])
-      // On the store's own thread: the append that asked for it did not wait for it.
+      // Loading copies the journal into SQLite at once: the 250th commit, which asks for a checkpoint.
+      await store.loadDocument('board')
+      // On the store's own thread: the commit that asked for it did not wait for it.
       expect(store.checkpoints).toBe(0)
       await waitFor(() => store.checkpoints === 1, { message: 'the checkpoint to complete' })
       // Everything was copied into the database, so the next commit starts the log over.
       await store.appendUpdates([{ boardId: 'board', update }])
+      await nextTurn()
       const [wal] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[]
       expect(wal?.log).toBeLessThan(10)
       expect((await store.loadDocument('board')).updates).toHaveLength(251)
+    } finally {
+      await store.close()
+    }
+  })
+})
+
+describe('SQLite update journal', () => {
+  const a = new Uint8Array([1, 2, 3])
+  const b = new Uint8Array([4, 5])
+  const c = new Uint8Array([6])
+
+  it('holds an append before SQLite does, and SQLite has it once the turn is over', async () => {
+    const { dir, store } = openStore()
+    try {
+      await store.appendUpdates([{ boardId: 'board', update: a }])
+      // Relayed from here on: the journal has it, SQLite not yet.
+      expect(statSync(join(dir, JOURNAL)).size).toBeGreaterThan(a.byteLength)
+      expect(rowsInSqlite(store, 'board')).toHaveLength(0)
+      await nextTurn()
+      expect(rowsInSqlite(store, 'board').map((row) => [...row])).toEqual([[1, 2, 3]])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('loads what only the journal holds yet, in order after what SQLite holds', async () => {
+    const { store } = openStore()
+    try {
+      await store.appendUpdates([{ boardId: 'board', update: a }])
+      await nextTurn()
+      await store.appendUpdates([{ boardId: 'board', update: b }])
+      const loaded = await store.loadDocument('board')
+      expect(loaded.updates.map((update) => [...update])).toEqual([
+        [1, 2, 3],
+        [4, 5],
+      ])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('copies into SQLite, at the next start, what a kill -9 left only in the journal', async () => {
+    const { dir, store } = openStore()
+    const crashed = tempDir()
+    dirs.push(crashed)
+    try {
+      await store.appendUpdates([{ boardId: 'board', update: a }])
+      await nextTurn()
+      await store.appendUpdates([
+        { boardId: 'board', update: b },
+        { boardId: 'other board', update: c },
+      ])
+      // The files as a kill -9 leaves them now: the last batch relayed, in the journal, not in SQLite.
+      cpSync(dir, crashed, { recursive: true })
+    } finally {
+      await store.close()
+    }
+    const restarted = SqliteStore.open(crashed)
+    try {
+      expect(rowsInSqlite(restarted, 'board').map((row) => [...row])).toEqual([
+        [1, 2, 3],
+        [4, 5],
+      ])
+      expect(rowsInSqlite(restarted, 'other board').map((row) => [...row])).toEqual([[6]])
+      expect(statSync(join(crashed, JOURNAL)).size).toBe(0)
+    } finally {
+      await restarted.close()
+    }
+  })
+
+  it('copies nothing twice: what SQLite already took stays taken', async () => {
+    const { dir, store } = openStore()
+    const crashed = tempDir()
+    dirs.push(crashed)
+    try {
+      await store.appendUpdates([{ boardId: 'board', update: a }])
+      await nextTurn()
+      await store.appendUpdates([{ boardId: 'board', update: b }])
+      await nextTurn()
+      // Both are in SQLite and still in the journal, which starts over only once it is long.
+      expect(statSync(join(dir, JOURNAL)).size).toBeGreaterThan(0)
+      cpSync(dir, crashed, { recursive: true })
+    } finally {
+      await store.close()
+    }
+    const restarted = SqliteStore.open(crashed)
+    try {
+      expect(rowsInSqlite(restarted, 'board')).toHaveLength(2)
+    } finally {
+      await restarted.close()
+    }
+  })
+
+  /** The files of a store that journaled `a` and then `b` and was killed before SQLite took them. */
+  async function killedWithTwoJournaled(): Promise<string> {
+    const { dir, store } = openStore()
+    const crashed = tempDir()
+    dirs.push(crashed)
+    try {
+      await store.appendUpdates([{ boardId: 'board', update: a }])
+      await store.appendUpdates([{ boardId: 'board', update: b }])
+      cpSync(dir, crashed, { recursive: true })
+    } finally {
+      await store.close()
+    }
+    return crashed
+  }
+
+  it('reads a journal cut short by a lost write up to its last whole record', async () => {
+    const crashed = await killedWithTwoJournaled()
+    const journal = join(crashed, JOURNAL)
+    // Part of a third record, as a power failure may leave it.
+    appendFileSync(journal, readFileSync(journal).subarray(0, 10))
+    const restarted = SqliteStore.open(crashed)
+    try {
+      expect(rowsInSqlite(restarted, 'board').map((row) => [...row])).toEqual([
+        [1, 2, 3],
+        [4, 5],
+      ])
+    } finally {
+      await restarted.close()
+    }
+  })
+
+  it('takes no record whose bytes do not match its checksum', async () => {
+    const crashed = await killedWithTwoJournaled()
+    const journal = join(crashed, JOURNAL)
+    const bytes = readFileSync(journal)
+    // The file's last byte is the second update's.
+    bytes[bytes.byteLength - 1] = 0xff
+    writeFileSync(journal, bytes)
+    const restarted = SqliteStore.open(crashed)
+    try {
+      expect(rowsInSqlite(restarted, 'board').map((row) => [...row])).toEqual([[1, 2, 3]])
+    } finally {
+      await restarted.close()
+    }
+  })
+
+  it('starts over once all of it is in SQLite and it has grown long', async () => {
+    const { dir, store } = openStore()
+    try {
+      const update = new Uint8Array(100 * 1024).fill(9)
+      for (let i = 0; i < 11; i++) {
+        await store.appendUpdates([{ boardId: 'board', update }])
+        await nextTurn()
+      }
+      // 11 × 100 KiB passed 1 MiB once: the file started over, and holds only what came after.
+      expect(statSync(join(dir, JOURNAL)).size).toBeLessThan(1024 * 1024)
+      expect(rowsInSqlite(store, 'board')).toHaveLength(11)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('puts its updates in SQLite before anything else changes the database', async () => {
+    const { store } = openStore()
+    try {
+      await store.appendUpdates([{ boardId: 'deleted board', update: a }])
+      // As deleting a board does, in the same turn as the append: the update must not land afterwards.
+      await store.sql.run('DELETE FROM document_updates WHERE board_id = ?', ['deleted board'])
+      await nextTurn()
+      expect(rowsInSqlite(store, 'deleted board')).toHaveLength(0)
+      expect((await store.loadDocument('deleted board')).updates).toHaveLength(0)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('commits to SQLite directly, losing nothing, once the journal cannot be written', async () => {
+    const errors: string[] = []
+    const dir = tempDir()
+    dirs.push(dir)
+    const store = SqliteStore.open(dir, (message) => errors.push(message))
+    try {
+      await store.appendUpdates([{ boardId: 'board', update: a }])
+      // The journal's file swapped for one open only for reading: its next write fails, as on a full
+      // disk (the store closes the swapped one; the journal's own is closed here).
+      const journal = (store as unknown as { journal: { fd: number } }).journal
+      const own = journal.fd
+      journal.fd = openSync(join(dir, JOURNAL), 'r')
+      closeSync(own)
+      await store.appendUpdates([{ boardId: 'board', update: b }])
+      expect(errors.join('\n')).toMatch(/the update journal failed; committing to SQLite directly/)
+      // In order: the journaled update first, then the one committed directly.
+      expect(rowsInSqlite(store, 'board').map((row) => [...row])).toEqual([
+        [1, 2, 3],
+        [4, 5],
+      ])
+      await store.appendUpdates([{ boardId: 'board', update: c }])
+      expect(rowsInSqlite(store, 'board')).toHaveLength(3)
     } finally {
       await store.close()
     }

@@ -14,9 +14,14 @@ export class SqliteSql implements Sql {
    */
   private readonly statements = new Map<string, Database.Statement>()
 
-  constructor(private readonly db: Database.Database) {}
+  /** `beforeUse` runs before every query: the store's chance to bring the database up to date. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly beforeUse: () => void = () => {},
+  ) {}
 
   private prepare(query: string): Database.Statement {
+    this.beforeUse()
     let statement = this.statements.get(query)
     if (!statement) {
       if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear()
@@ -45,6 +50,7 @@ export class SqliteSql implements Sql {
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     // Nested calls join the outer transaction through a savepoint.
     const savepoint = `sp${this.depth}`
+    this.beforeUse()
     this.db.exec(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`)
     this.depth++
     try {
