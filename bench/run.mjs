@@ -57,8 +57,25 @@ const skip = new Set(process.env.BENCH_SKIP?.split(',').filter(Boolean))
 const kinds = only ? KINDS.filter((kind) => only.includes(kind.id)) : KINDS
 const profile = process.env.BENCH_CPU_PROF === '1'
 if (profile) mkdirSync(PROFILE_DIR, { recursive: true })
-const refineryNodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []
-if (process.env.BENCH_NODE_ARGS) refineryNodeArgs.push(...process.env.BENCH_NODE_ARGS.split(' '))
+/** Node's options for a server of `kind`: a CPU profile per server under bench/out/profiles/<kind>. */
+function serverNodeArgs(kind) {
+  const args = profile
+    ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${PROFILE_DIR}/${kind}`]
+    : []
+  if (kind === 'refinery' && process.env.BENCH_NODE_ARGS) args.push(...process.env.BENCH_NODE_ARGS.split(' '))
+  return args
+}
+
+const debug = process.env.BENCH_DEBUG === '1'
+/** Per-thread CPU between two `threadCpu()` readings, for BENCH_DEBUG. */
+function threadDelta(before, after) {
+  return Object.entries(after)
+    .map(([name, [user, system]]) => {
+      const [user0, system0] = before[name] ?? [0, 0]
+      return `${name} [${(user - user0).toFixed(2)}, ${(system - system0).toFixed(2)}]`
+    })
+    .join(', ')
+}
 
 /** CPU seconds the whole machine has been busy, and this process with its reaped children. */
 function cpuAccount() {
@@ -131,7 +148,7 @@ function runClients(scenario, { timeoutMs, onMark } = {}) {
 /** A server of `kind` with what its clients need: rooms (boards), and the target they connect to. */
 async function startKind(kind, env = {}, nodeArgs = []) {
   if (kind === 'refinery') {
-    const server = await startRefinery(env, { nodeArgs: [...refineryNodeArgs, ...nodeArgs] })
+    const server = await startRefinery(env, { nodeArgs: [...serverNodeArgs(kind), ...nodeArgs] })
     const cookie = await signUp(server)
     return {
       server,
@@ -139,7 +156,7 @@ async function startKind(kind, env = {}, nodeArgs = []) {
       newRoom: () => createBoard(server, cookie),
     }
   }
-  const server = await startPeer(kind, { nodeArgs })
+  const server = await startPeer(kind, { nodeArgs: [...serverNodeArgs(kind), ...nodeArgs] })
   let rooms = 0
   return { server, target: { kind, ws: server.ws }, newRoom: async () => `bench-room-${++rooms}` }
 }
@@ -175,9 +192,19 @@ async function pacedFigure(kind, started, readers) {
     {
       timeoutMs: 90_000,
       onMark: ({ mark }) => {
-        if (mark === 'start') cpuAtStart = { cpu: server.cpuSeconds(), at: performance.now() }
-        if (mark === 'end')
+        if (mark === 'start')
+          cpuAtStart = {
+            cpu: server.cpuSeconds(),
+            at: performance.now(),
+            threads: debug && server.threadCpu(),
+          }
+        if (mark === 'end') {
           cpu = (server.cpuSeconds() - cpuAtStart.cpu) / ((performance.now() - cpuAtStart.at) / 1000)
+          if (debug)
+            progress(
+              `${kind} server threads, CPU s [user, system]: ${threadDelta(cpuAtStart.threads, server.threadCpu())}`,
+            )
+        }
       },
     },
   )
@@ -323,7 +350,7 @@ async function idleFigures(kind, refineryData) {
     if (kind === 'refinery') {
       const server = await startRefinery(
         { DATA_DIR: refineryData.dataDir, ROOM_IDLE_MS: '1000', KEEP_DATA_DIR: '1' },
-        { nodeArgs: [...refineryNodeArgs, ...MEMORY_PROBE_ARGS] },
+        { nodeArgs: [...serverNodeArgs('refinery'), ...MEMORY_PROBE_ARGS] },
       )
       started = {
         server,
@@ -441,8 +468,8 @@ async function spreadFigures() {
   let a
   let b
   try {
-    a = await startRefinery({ ...env, PORT: String(portA) }, { nodeArgs: refineryNodeArgs })
-    b = await startRefinery(env, { nodeArgs: refineryNodeArgs })
+    a = await startRefinery({ ...env, PORT: String(portA) }, { nodeArgs: serverNodeArgs('refinery') })
+    b = await startRefinery(env, { nodeArgs: serverNodeArgs('refinery') })
     const cookie = await signUp(a)
     const targetA = { kind: 'refinery', ws: a.ws, origin: publicUrl, cookie }
     const targetB = { kind: 'refinery', ws: b.ws, origin: publicUrl, cookie }
@@ -483,7 +510,7 @@ async function spreadFigures() {
 }
 
 async function backlogFigures() {
-  const server = await startRefinery({}, { nodeArgs: refineryNodeArgs })
+  const server = await startRefinery({}, { nodeArgs: serverNodeArgs('refinery') })
   try {
     const cookie = await signUp(server)
     const boardId = await createBoard(server, cookie)
@@ -539,7 +566,7 @@ async function backlogFigures() {
 async function persistenceFigures(engine) {
   const schema = engine === 'postgres' ? await freshSchema() : null
   const env = schema ? { DATABASE_URL: schema.databaseUrl } : { KEEP_DATA_DIR: '1' }
-  let server = await startRefinery(env, { nodeArgs: refineryNodeArgs })
+  let server = await startRefinery(env, { nodeArgs: serverNodeArgs('refinery') })
   try {
     const cookie = await signUp(server)
     const rooms = []
@@ -555,7 +582,7 @@ async function persistenceFigures(engine) {
     let note = failure(outcome)
     await server.stop('SIGKILL')
     const restartEnv = schema ? env : { DATA_DIR: server.dataDir }
-    server = await startRefinery(restartEnv, { nodeArgs: refineryNodeArgs })
+    server = await startRefinery(restartEnv, { nodeArgs: serverNodeArgs('refinery') })
     const counted = await runClients(
       { kind: 'count', target: { ...target, ws: server.ws, origin: server.origin }, rooms, map: 'bench' },
       { timeoutMs: 60_000 },

@@ -1,7 +1,7 @@
 // The servers under test, each in its own process on loopback: the built Refinery server and the
 // peers of peers.mjs. Their CPU and RSS are read from /proc, so they are the server's own.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -59,6 +59,20 @@ function processStats(pid) {
     cpuSeconds() {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
       return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+    },
+    /** Per thread (BENCH_DEBUG): name → [user, system] CPU seconds so far. */
+    threadCpu() {
+      const threads = {}
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+          const fields = stat.split(') ')[1].split(' ')
+          const [user, system] = threads[name] ?? [0, 0]
+          threads[name] = [user + Number(fields[11]) / CLOCK_TICKS, system + Number(fields[12]) / CLOCK_TICKS]
+        } catch {}
+      }
+      return threads
     },
     rssBytes() {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8')
