@@ -22,8 +22,8 @@ function openStore(): { dir: string; store: SqliteStore } {
   return { dir, store: SqliteStore.open(dir) }
 }
 
-/** The next turn of the event loop, once the store has copied this turn's appends into SQLite. */
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+/** Has the store copy its journal into SQLite now, as loading a board does (it would on a timer). */
+const copyJournal = (store: SqliteStore) => store.loadDocument('any board')
 
 /** What SQLite itself holds for a board, read past the store (which would take the journal first). */
 function rowsInSqlite(store: SqliteStore, boardId: string): Buffer[] {
@@ -42,18 +42,18 @@ describe('SQLite write-ahead log', () => {
       const update = new Uint8Array(64).fill(7)
       for (let i = 0; i < 249; i++) {
         await store.appendUpdates([{ boardId: 'board', update }])
-        await nextTurn()
+        await copyJournal(store)
       }
       expect(store.checkpoints).toBe(0)
       await store.appendUpdates([{ boardId: 'board', update }])
-      // Loading copies the journal into SQLite at once: the 250th commit, which asks for a checkpoint.
-      await store.loadDocument('board')
+      // The 250th commit, which asks for a checkpoint.
+      await copyJournal(store)
       // On the store's own thread: the commit that asked for it did not wait for it.
       expect(store.checkpoints).toBe(0)
       await waitFor(() => store.checkpoints === 1, { message: 'the checkpoint to complete' })
       // Everything was copied into the database, so the next commit starts the log over.
       await store.appendUpdates([{ boardId: 'board', update }])
-      await nextTurn()
+      await copyJournal(store)
       const [wal] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[]
       expect(wal?.log).toBeLessThan(10)
       expect((await store.loadDocument('board')).updates).toHaveLength(251)
@@ -68,15 +68,27 @@ describe('SQLite update journal', () => {
   const b = new Uint8Array([4, 5])
   const c = new Uint8Array([6])
 
-  it('holds an append before SQLite does, and SQLite has it once the turn is over', async () => {
+  it('holds an append before SQLite does, and SQLite has it shortly after', async () => {
     const { dir, store } = openStore()
     try {
       await store.appendUpdates([{ boardId: 'board', update: a }])
       // Relayed from here on: the journal has it, SQLite not yet.
       expect(statSync(join(dir, JOURNAL)).size).toBeGreaterThan(a.byteLength)
       expect(rowsInSqlite(store, 'board')).toHaveLength(0)
-      await nextTurn()
+      await waitFor(() => rowsInSqlite(store, 'board').length > 0, { message: 'SQLite to have it' })
       expect(rowsInSqlite(store, 'board').map((row) => [...row])).toEqual([[1, 2, 3]])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('copies at once, on the next turn, when many updates are waiting', async () => {
+    const { store } = openStore()
+    try {
+      const batch = Array.from({ length: 1000 }, () => ({ boardId: 'board', update: a }))
+      await store.appendUpdates(batch)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(rowsInSqlite(store, 'board')).toHaveLength(1000)
     } finally {
       await store.close()
     }
@@ -86,7 +98,7 @@ describe('SQLite update journal', () => {
     const { store } = openStore()
     try {
       await store.appendUpdates([{ boardId: 'board', update: a }])
-      await nextTurn()
+      await copyJournal(store)
       await store.appendUpdates([{ boardId: 'board', update: b }])
       const loaded = await store.loadDocument('board')
       expect(loaded.updates.map((update) => [...update])).toEqual([
@@ -104,7 +116,7 @@ describe('SQLite update journal', () => {
     dirs.push(crashed)
     try {
       await store.appendUpdates([{ boardId: 'board', update: a }])
-      await nextTurn()
+      await copyJournal(store)
       await store.appendUpdates([
         { boardId: 'board', update: b },
         { boardId: 'other board', update: c },
@@ -133,9 +145,9 @@ describe('SQLite update journal', () => {
     dirs.push(crashed)
     try {
       await store.appendUpdates([{ boardId: 'board', update: a }])
-      await nextTurn()
+      await copyJournal(store)
       await store.appendUpdates([{ boardId: 'board', update: b }])
-      await nextTurn()
+      await copyJournal(store)
       // Both are in SQLite and still in the journal, which starts over only once it is long.
       expect(statSync(join(dir, JOURNAL)).size).toBeGreaterThan(0)
       cpSync(dir, crashed, { recursive: true })
@@ -202,7 +214,7 @@ describe('SQLite update journal', () => {
       const update = new Uint8Array(100 * 1024).fill(9)
       for (let i = 0; i < 11; i++) {
         await store.appendUpdates([{ boardId: 'board', update }])
-        await nextTurn()
+        await copyJournal(store)
       }
       // 11 × 100 KiB passed 1 MiB once: the file started over, and holds only what came after.
       expect(statSync(join(dir, JOURNAL)).size).toBeLessThan(1024 * 1024)
@@ -218,7 +230,7 @@ describe('SQLite update journal', () => {
       await store.appendUpdates([{ boardId: 'deleted board', update: a }])
       // As deleting a board does, in the same turn as the append: the update must not land afterwards.
       await store.sql.run('DELETE FROM document_updates WHERE board_id = ?', ['deleted board'])
-      await nextTurn()
+      await copyJournal(store)
       expect(rowsInSqlite(store, 'deleted board')).toHaveLength(0)
       expect((await store.loadDocument('deleted board')).updates).toHaveLength(0)
     } finally {

@@ -22,6 +22,14 @@ const CHECKPOINT_EVERY_APPENDS = 250
 /** Once the update journal is this long and all of it is in the database, it starts over. */
 const JOURNAL_RESET_BYTES = 1024 * 1024
 
+/**
+ * How long journaled updates wait before they are copied into SQLite, together: one transaction for
+ * many edits costs the event loop far less than one each, and nothing waits for it (a load copies
+ * first). Unless this many are waiting: a copy should not hold the event loop for long.
+ */
+const DRAIN_DELAY_MS = 100
+const DRAIN_AT_RECORDS = 1000
+
 /** How long to wait before copying the journal into SQLite again after SQLite refused. */
 const DRAIN_RETRY_MS = 1000
 
@@ -68,9 +76,10 @@ function migrate(db: Database.Database): void {
 /**
  * The embedded default store: one SQLite file under DATA_DIR, in WAL mode, with an update journal in
  * front of it. An append is one write to the journal (`refinery.db-edits`) before the sync core relays
- * the update, so it survives `kill -9` of the server; it is copied into SQLite right after, off the
- * edit's path, and anything a crash left in the journal is copied at the next start. A commit to
- * SQLite costs about 100 µs of the event loop's time, the journal's write a fraction of that.
+ * the update, so it survives `kill -9` of the server; it is copied into SQLite shortly after, many
+ * edits in one transaction, off the edit's path, and anything a crash left in the journal is copied
+ * at the next start. A commit to SQLite costs 100 µs or more of the event loop's time per edit, the
+ * journal's write a fraction of that.
  */
 export class SqliteStore implements Storage {
   readonly engine = 'sqlite'
@@ -163,7 +172,10 @@ export class SqliteStore implements Storage {
   /** Appended to the journal, not yet in SQLite, in order; and where the last of them ends there. */
   private journaled: BoardUpdate[] = []
   private journaledEnd = 0
-  private drainScheduled = false
+  private drainTimer: NodeJS.Timeout | null = null
+  private drainImmediate: NodeJS.Immediate | null = null
+  /** The last copy failed: it is retried on a timer rather than hurried by each append. */
+  private drainFailing = false
 
   /** At start: copies into SQLite what the journal holds beyond what it took, then empties the journal. */
   private replayJournal(journal: UpdateJournal): void {
@@ -208,22 +220,30 @@ export class SqliteStore implements Storage {
     }
   }
 
-  /** Drains once the turn's updates are relayed, and again later while SQLite refuses them. */
-  private scheduleDrain(delayMs = 0): void {
-    if (this.drainScheduled) return
-    this.drainScheduled = true
-    const run = () => {
-      this.drainScheduled = false
-      try {
-        this.drain()
-        if (this.journaled.length > 0) this.scheduleDrain()
-      } catch (error) {
-        this.onError(`copying the update journal into SQLite failed, will retry: ${(error as Error).message}`)
-        this.scheduleDrain(DRAIN_RETRY_MS)
-      }
+  /** Drains after `delayMs` (0: on the next turn, once this turn's updates are relayed). */
+  private scheduleDrain(delayMs: number): void {
+    if (this.drainImmediate || (this.drainTimer && delayMs > 0)) return
+    if (this.drainTimer) clearTimeout(this.drainTimer)
+    this.drainTimer = null
+    if (delayMs > 0) {
+      this.drainTimer = setTimeout(this.runScheduledDrain, delayMs)
+      this.drainTimer.unref()
+    } else this.drainImmediate = setImmediate(this.runScheduledDrain)
+  }
+
+  private readonly runScheduledDrain = () => {
+    this.drainTimer = null
+    this.drainImmediate = null
+    try {
+      this.drain()
+      this.drainFailing = false
+      // Still waiting: a transaction of `sql` was open.
+      if (this.journaled.length > 0) this.scheduleDrain(DRAIN_DELAY_MS)
+    } catch (error) {
+      this.drainFailing = true
+      this.onError(`copying the update journal into SQLite failed, will retry: ${(error as Error).message}`)
+      this.scheduleDrain(DRAIN_RETRY_MS)
     }
-    if (delayMs > 0) setTimeout(run, delayMs).unref()
-    else setImmediate(run)
   }
 
   /** How many checkpoints of the WAL the store's own thread has completed. */
@@ -238,7 +258,8 @@ export class SqliteStore implements Storage {
       try {
         this.journaledEnd = journal.append(batch)
         for (const record of batch) this.journaled.push(record)
-        this.scheduleDrain()
+        const many = this.journaled.length >= DRAIN_AT_RECORDS && !this.drainFailing
+        this.scheduleDrain(many ? 0 : DRAIN_DELAY_MS)
         return
       } catch (error) {
         this.journal = null
@@ -273,6 +294,8 @@ export class SqliteStore implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.drainTimer) clearTimeout(this.drainTimer)
+    if (this.drainImmediate) clearImmediate(this.drainImmediate)
     this.drainIfIdle()
     if (this.journal) {
       // Left as it is when SQLite refused its updates: the next start copies them.
