@@ -244,10 +244,10 @@ export function writeResults({ figures, sizes, kinds, totalSeconds, load, partia
     '',
     '### Persistence throughput',
     '',
-    `${sizes.persistenceBoards} writers, each on a board of its own, send ${sizes.persistenceUpdates} updates each as fast as they can (one message per update); a reader per board counts them. Refinery relays an update only after it is committed, so the moment every reader has every update is the moment storage has them all: updates ÷ that time. Then the server is killed with SIGKILL, restarted on the same storage, and a new client per board counts what survived; the figure is kept only if all of it did. Transactions = batches the server committed (\`refinery_persistence_seconds_count\`). SQLite runs in WAL mode with \`synchronous = NORMAL\` (durable across a process crash; an OS crash may lose the last transactions).`,
+    `${sizes.persistenceBoards} writers, each on a board of its own, send ${sizes.persistenceUpdates} updates each as fast as they can (one message per update); a reader per board counts them. Refinery relays an update only after it is stored, so the moment every reader has every update is the moment storage has them all: updates ÷ that time. Then the server is killed with SIGKILL, restarted on the same storage, and a new client per board counts what survived; the figure is kept only if all of it did. Batches = what the server stored at once, one per event-loop turn (\`refinery_persistence_seconds_count\`). SQLite: a batch is one write to the update journal (\`refinery.db-edits\`), copied into SQLite, which runs in WAL mode with \`synchronous = NORMAL\`, every 100 ms; both survive a process crash, and an OS crash may lose the last writes. PostgreSQL: a batch is one committed transaction.`,
     '',
     table(
-      ['storage', 'updates/s durably stored', 'transactions'],
+      ['storage', 'updates/s durably stored', 'batches'],
       ['sqlite', 'postgres'].map((engine) => [
         engine === 'sqlite' ? 'SQLite' : 'PostgreSQL',
         cell(`refinery.persistence.${engine}.rate`, 0),
