@@ -33,7 +33,25 @@ function rowsInSqlite(store: SqliteStore, boardId: string): Buffer[] {
     .all(boardId) as Buffer[]
 }
 
+/** The updates SQLite itself holds for a board, as plain arrays. */
+const updatesInSqlite = (store: SqliteStore, boardId: string) =>
+  rowsInSqlite(store, boardId).map((row) => [...row])
+
 const JOURNAL = 'refinery.db-edits'
+
+/** A copy of a store's files as a kill -9 would leave them right after `work`, and the store closed. */
+async function filesAfter(work: (store: SqliteStore, dir: string) => Promise<void>): Promise<string> {
+  const { dir, store } = openStore()
+  const crashed = tempDir()
+  dirs.push(crashed)
+  try {
+    await work(store, dir)
+    cpSync(dir, crashed, { recursive: true })
+  } finally {
+    await store.close()
+  }
+  return crashed
+}
 
 describe('SQLite write-ahead log', () => {
   it('is checkpointed on a thread of the store’s own, not inside a commit', async () => {
@@ -76,7 +94,7 @@ describe('SQLite update journal', () => {
       expect(statSync(join(dir, JOURNAL)).size).toBeGreaterThan(a.byteLength)
       expect(rowsInSqlite(store, 'board')).toHaveLength(0)
       await waitFor(() => rowsInSqlite(store, 'board').length > 0, { message: 'SQLite to have it' })
-      expect(rowsInSqlite(store, 'board').map((row) => [...row])).toEqual([[1, 2, 3]])
+      expect(updatesInSqlite(store, 'board')).toEqual([[1, 2, 3]])
     } finally {
       await store.close()
     }
@@ -111,28 +129,22 @@ describe('SQLite update journal', () => {
   })
 
   it('copies into SQLite, at the next start, what a kill -9 left only in the journal', async () => {
-    const { dir, store } = openStore()
-    const crashed = tempDir()
-    dirs.push(crashed)
-    try {
+    // The last batch relayed, in the journal, not in SQLite.
+    const crashed = await filesAfter(async (store) => {
       await store.appendUpdates([{ boardId: 'board', update: a }])
       await copyJournal(store)
       await store.appendUpdates([
         { boardId: 'board', update: b },
         { boardId: 'other board', update: c },
       ])
-      // The files as a kill -9 leaves them now: the last batch relayed, in the journal, not in SQLite.
-      cpSync(dir, crashed, { recursive: true })
-    } finally {
-      await store.close()
-    }
+    })
     const restarted = SqliteStore.open(crashed)
     try {
-      expect(rowsInSqlite(restarted, 'board').map((row) => [...row])).toEqual([
+      expect(updatesInSqlite(restarted, 'board')).toEqual([
         [1, 2, 3],
         [4, 5],
       ])
-      expect(rowsInSqlite(restarted, 'other board').map((row) => [...row])).toEqual([[6]])
+      expect(updatesInSqlite(restarted, 'other board')).toEqual([[6]])
       expect(statSync(join(crashed, JOURNAL)).size).toBe(0)
     } finally {
       await restarted.close()
@@ -140,20 +152,14 @@ describe('SQLite update journal', () => {
   })
 
   it('copies nothing twice: what SQLite already took stays taken', async () => {
-    const { dir, store } = openStore()
-    const crashed = tempDir()
-    dirs.push(crashed)
-    try {
+    const crashed = await filesAfter(async (store, dir) => {
       await store.appendUpdates([{ boardId: 'board', update: a }])
       await copyJournal(store)
       await store.appendUpdates([{ boardId: 'board', update: b }])
       await copyJournal(store)
       // Both are in SQLite and still in the journal, which starts over only once it is long.
       expect(statSync(join(dir, JOURNAL)).size).toBeGreaterThan(0)
-      cpSync(dir, crashed, { recursive: true })
-    } finally {
-      await store.close()
-    }
+    })
     const restarted = SqliteStore.open(crashed)
     try {
       expect(rowsInSqlite(restarted, 'board')).toHaveLength(2)
@@ -163,18 +169,11 @@ describe('SQLite update journal', () => {
   })
 
   /** The files of a store that journaled `a` and then `b` and was killed before SQLite took them. */
-  async function killedWithTwoJournaled(): Promise<string> {
-    const { dir, store } = openStore()
-    const crashed = tempDir()
-    dirs.push(crashed)
-    try {
+  function killedWithTwoJournaled(): Promise<string> {
+    return filesAfter(async (store) => {
       await store.appendUpdates([{ boardId: 'board', update: a }])
       await store.appendUpdates([{ boardId: 'board', update: b }])
-      cpSync(dir, crashed, { recursive: true })
-    } finally {
-      await store.close()
-    }
-    return crashed
+    })
   }
 
   it('reads a journal cut short by a lost write up to its last whole record', async () => {
@@ -184,7 +183,7 @@ describe('SQLite update journal', () => {
     appendFileSync(journal, readFileSync(journal).subarray(0, 10))
     const restarted = SqliteStore.open(crashed)
     try {
-      expect(rowsInSqlite(restarted, 'board').map((row) => [...row])).toEqual([
+      expect(updatesInSqlite(restarted, 'board')).toEqual([
         [1, 2, 3],
         [4, 5],
       ])
@@ -202,7 +201,7 @@ describe('SQLite update journal', () => {
     writeFileSync(journal, bytes)
     const restarted = SqliteStore.open(crashed)
     try {
-      expect(rowsInSqlite(restarted, 'board').map((row) => [...row])).toEqual([[1, 2, 3]])
+      expect(updatesInSqlite(restarted, 'board')).toEqual([[1, 2, 3]])
     } finally {
       await restarted.close()
     }
@@ -254,7 +253,7 @@ describe('SQLite update journal', () => {
       await store.appendUpdates([{ boardId: 'board', update: b }])
       expect(errors.join('\n')).toMatch(/the update journal failed; committing to SQLite directly/)
       // In order: the journaled update first, then the one committed directly.
-      expect(rowsInSqlite(store, 'board').map((row) => [...row])).toEqual([
+      expect(updatesInSqlite(store, 'board')).toEqual([
         [1, 2, 3],
         [4, 5],
       ])
