@@ -179,7 +179,7 @@ export class SqliteStore implements Storage {
 
   /** At start: copies into SQLite what the journal holds beyond what it took, then empties the journal. */
   private replayJournal(journal: UpdateJournal): void {
-    const { records } = journal.read(this.statements.drainedThrough.get() as number)
+    const records = journal.read(this.statements.drainedThrough.get() as number)
     // A crash between this commit and the reset copies the records again at the next start, which
     // changes nothing: applying an update a document already holds is a no-op in Yjs.
     this.commitBatch(records, 0)

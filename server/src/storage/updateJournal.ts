@@ -34,8 +34,8 @@ export class UpdateJournal {
     return this.end
   }
 
-  /** The whole records from byte `from` on; `end` is where the last of them ends. */
-  read(from: number): { records: BoardUpdate[]; end: number } {
+  /** The whole records from byte `from` on, up to the first that is cut short or damaged. */
+  read(from: number): BoardUpdate[] {
     const bytes = readFileSync(this.file)
     const records: BoardUpdate[] = []
     let offset = from
@@ -52,7 +52,7 @@ export class UpdateJournal {
       records.push({ boardId, update: new Uint8Array(payload.subarray(ID_LENGTH_BYTES + idLength)) })
       offset = start + length
     }
-    return { records, end: offset }
+    return records
   }
 
   /**
