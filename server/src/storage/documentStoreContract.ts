@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import type { DocumentStore } from './types'
+import type { Storage } from './types'
 
 function updateSetting(doc: Y.Doc, key: string, value: unknown): Uint8Array {
   let captured: Uint8Array | null = null
@@ -22,9 +22,9 @@ function contentOf(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] 
 }
 
 /** The behaviour every DocumentStore must have, run against each engine. */
-export function describeDocumentStore(engine: string, open: () => Promise<DocumentStore>): void {
+export function describeDocumentStore(engine: string, open: () => Promise<Storage>): void {
   describe(`DocumentStore on ${engine}`, () => {
-    let store: DocumentStore
+    let store: Storage
     beforeEach(async () => {
       store = await open()
     })
@@ -87,6 +87,44 @@ export function describeDocumentStore(engine: string, open: () => Promise<Docume
       const loaded = await store.loadDocument('d')
       expect(loaded.updates).toHaveLength(1)
       expect(contentOf(loaded)).toEqual({ a: 1, b: 2, c: 3 })
+    })
+
+    it('an update stored while the log is being folded stays in the log', async () => {
+      const doc = new Y.Doc()
+      await store.appendUpdates([{ boardId: 'g', update: updateSetting(doc, 'a', 1) }])
+      // The fold runs on another thread: the append lands while it is under way.
+      const compaction = store.compactDocument('g')
+      await store.appendUpdates([{ boardId: 'g', update: updateSetting(doc, 'b', 2) }])
+      await compaction
+      const loaded = await store.loadDocument('g')
+      expect(loaded.snapshot).not.toBeNull()
+      expect(loaded.updates).toHaveLength(1)
+      expect(contentOf(loaded)).toEqual({ a: 1, b: 2 })
+    })
+
+    it('two compactions of one board at once keep every update', async () => {
+      const doc = new Y.Doc()
+      const updates = Array.from({ length: 20 }, (_, i) => updateSetting(doc, `k${i}`, i))
+      await store.appendUpdates(updates.map((update) => ({ boardId: 'h', update })))
+      await Promise.all([store.compactDocument('h'), store.compactDocument('h')])
+      const loaded = await store.loadDocument('h')
+      expect(loaded.updates).toEqual([])
+      expect(contentOf(loaded)).toEqual(doc.getMap('records').toJSON())
+    })
+
+    it('a board deleted while its log is being folded stays deleted', async () => {
+      const doc = new Y.Doc()
+      await store.appendUpdates([{ boardId: 'i', update: updateSetting(doc, 'a', 1) }])
+      const compaction = store.compactDocument('i')
+      // As deleting the board does.
+      await store.sql.transaction(async (tx) => {
+        await tx.run('DELETE FROM document_updates WHERE board_id = ?', ['i'])
+        await tx.run('DELETE FROM document_snapshots WHERE board_id = ?', ['i'])
+      })
+      await compaction
+      const loaded = await store.loadDocument('i')
+      expect(loaded.snapshot).toBeNull()
+      expect(loaded.updates).toEqual([])
     })
 
     it('compacting a board leaves other boards alone', async () => {

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { foldUpdates } from './compaction'
+import { FoldWorker } from './foldWorker'
 import { PostgresSql } from './postgresSql'
 import { ACCOUNTS_AND_BOARDS, BOARD_VERSIONS } from './schema'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
@@ -73,6 +73,7 @@ export interface PostgresOptions {
 export class PostgresStore implements Storage {
   readonly engine = 'postgres'
   readonly sql: PostgresSql
+  private readonly folder = new FoldWorker()
 
   private constructor(private readonly pool: pg.Pool) {
     this.sql = new PostgresSql(pool)
@@ -160,10 +161,18 @@ export class PostgresStore implements Storage {
         [boardId],
       )
       if (rows.length === 0) return
-      const { state, stateVector } = foldUpdates(
+      // On the fold worker's thread, so the event loop goes on relaying meanwhile.
+      const { state, stateVector } = await this.folder.fold(
         snapshot?.state ?? null,
         rows.map((row) => row.data),
       )
+      // Locked until this commits; if the board was deleted meanwhile, some are gone, and so is the
+      // reason to store its snapshot.
+      const present = await tx.all<{ seq: number }>(
+        'SELECT seq FROM document_updates WHERE board_id = ? AND seq = ANY(?::bigint[]) FOR UPDATE',
+        [boardId, rows.map((row) => row.seq)],
+      )
+      if (present.length !== rows.length) return
       await tx.run(
         `INSERT INTO document_snapshots (board_id, state, state_vector, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (board_id) DO UPDATE
@@ -184,6 +193,6 @@ export class PostgresStore implements Storage {
   }
 
   async close(): Promise<void> {
-    await this.pool.end()
+    await Promise.all([this.pool.end(), this.folder.close()])
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { foldUpdates } from './compaction'
+import { FoldWorker } from './foldWorker'
 import { ACCOUNTS_AND_BOARDS, BOARD_VERSIONS } from './schema'
 import { SqliteSql } from './sqliteSql'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
@@ -117,6 +117,9 @@ export class SqliteStore implements Storage {
          SET state = excluded.state, state_vector = excluded.state_vector, updated_at = excluded.updated_at`,
       ),
       deleteThrough: this.db.prepare('DELETE FROM document_updates WHERE board_id = ? AND seq <= ?'),
+      countThrough: this.db
+        .prepare('SELECT count(*) FROM document_updates WHERE board_id = ? AND seq <= ?')
+        .pluck(),
       drainedThrough: this.db.prepare('SELECT drained_through FROM journal_state WHERE id = 1').pluck(),
       setDrainedThrough: this.db.prepare('UPDATE journal_state SET drained_through = ? WHERE id = 1'),
     }
@@ -166,6 +169,7 @@ export class SqliteStore implements Storage {
 
   private readonly commitBatch: (batch: readonly BoardUpdate[], journalEnd: number | null) => void
   private readonly checkpointer: WalCheckpointer
+  private readonly folder = new FoldWorker()
   private appendsSinceCheckpoint = 0
   /** Null once a write to it failed: from then on appends commit to SQLite directly. */
   private journal: UpdateJournal | null
@@ -277,12 +281,16 @@ export class SqliteStore implements Storage {
   async compactDocument(boardId: string): Promise<void> {
     // Folds what the journal holds too; if SQLite refuses it, compaction fails and is tried again later.
     this.drain()
-    // IMMEDIATE takes the write lock before reading, so no append lands between the read and the delete.
+    const { snapshot, updates, lastSeq } = this.db.transaction(() => this.readDocument(boardId))()
+    if (updates.length === 0) return
+    // On the fold worker's thread: the event loop goes on relaying meanwhile, and appends land in
+    // the log after `lastSeq`.
+    const { state, stateVector } = await this.folder.fold(snapshot, updates)
     this.db
       .transaction(() => {
-        const { snapshot, updates, lastSeq } = this.readDocument(boardId)
-        if (updates.length === 0) return
-        const { state, stateVector } = foldUpdates(snapshot, updates)
+        // Another compaction of this board, or its deletion, came first: the entries read are no longer
+        // the log's head, and this fold is out of date.
+        if (this.statements.countThrough.get(boardId, lastSeq) !== updates.length) return
         this.statements.saveSnapshot.run(boardId, state, stateVector, Date.now())
         this.statements.deleteThrough.run(boardId, lastSeq)
       })
@@ -306,7 +314,7 @@ export class SqliteStore implements Storage {
       this.journal.close()
       this.journal = null
     }
-    await this.checkpointer.close()
+    await Promise.all([this.checkpointer.close(), this.folder.close()])
     if (this.db.open) this.db.close()
   }
 }
