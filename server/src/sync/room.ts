@@ -40,6 +40,8 @@ export class Room {
   /** Size of the board's update log in storage, to decide when to compact it. */
   readonly log: LogSize = { updates: 0, bytes: 0 }
 
+  /** The fold of this board's log under way (see `SyncServer.compact`), if any. */
+  compaction: Promise<void> | null = null
   /** While the board loads from storage; null once it has. */
   loading: Promise<void> | null = null
 

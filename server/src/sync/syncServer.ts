@@ -47,8 +47,10 @@ export class SyncServer {
   private readonly rooms = new Map<string, Room>()
   private readonly dirty = new Set<Room>()
   private flushScheduled = false
-  /** Flushes, compactions and unloads run one after another, in order. */
+  /** Flushes and unloads run one after another, in order. */
   private pipeline: Promise<void> = Promise.resolve()
+  /** Compactions under way or waiting (see `compact`), beside the pipeline: `close` waits for them. */
+  private readonly compactions = new Set<Promise<void>>()
   private closing = false
 
   private readonly heartbeat: NodeJS.Timeout
@@ -370,7 +372,7 @@ export class SyncServer {
     }
     // The bookkeeping comes after every board's relay, which should not wait for it.
     this.options.metrics?.stored(storedMs / 1000)
-    for (const { room } of pending) if (needsCompaction(room.log)) await this.compact(room)
+    for (const { room } of pending) if (needsCompaction(room.log)) void this.compact(room)
   }
 
   /** A message another instance published about a board that is open here. */
@@ -408,14 +410,46 @@ export class SyncServer {
     }
   }
 
-  private async compact(room: Room): Promise<void> {
-    try {
-      await this.options.store.compactDocument(room.boardId)
-      room.log.updates = 0
-      room.log.bytes = 0
-    } catch (error) {
-      this.options.logger.error({ boardId: room.boardId, err: error }, 'compaction failed')
-    }
+  /**
+   * Folds the board's update log into its snapshot, beside the pipeline rather than in it: the store
+   * folds on a thread of its own, and updates go on being stored and relayed meanwhile. One fold at a
+   * time per room; what is stored during one counts towards the next.
+   */
+  private compact(room: Room): Promise<void> {
+    if (room.compaction) return room.compaction
+    const folded = { updates: room.log.updates, bytes: room.log.bytes }
+    const compaction = this.options.store
+      .compactDocument(room.boardId)
+      .then(
+        () => {
+          room.log.updates = Math.max(0, room.log.updates - folded.updates)
+          room.log.bytes = Math.max(0, room.log.bytes - folded.bytes)
+        },
+        (error: unknown) => {
+          this.options.logger.error({ boardId: room.boardId, err: error }, 'compaction failed')
+        },
+      )
+      .finally(() => {
+        room.compaction = null
+      })
+    room.compaction = compaction
+    return this.track(compaction)
+  }
+
+  /** Folds whatever the room's log still holds, after a fold under way: for a room being closed. */
+  private compactRest(room: Room): Promise<void> {
+    return this.track(
+      (async () => {
+        await room.compaction
+        if (room.log.updates > 0) await this.compact(room)
+      })(),
+    )
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.compactions.add(work)
+    void work.finally(() => this.compactions.delete(work))
+    return work
   }
 
   private leave(room: Room, connection: Connection): void {
@@ -447,8 +481,9 @@ export class SyncServer {
     this.rooms.delete(room.boardId)
     // At once, before any await: a room opened again for this board subscribes after this.
     void this.options.relay?.unsubscribe(room.boardId)
-    if (room.log.updates > 0) await this.compact(room)
     room.destroy()
+    // Storage has everything; folding its log needs the store only, and no flush waits for it.
+    void this.compactRest(room)
     this.options.logger.debug({ boardId: room.boardId }, 'unloaded a board')
   }
 
@@ -467,9 +502,11 @@ export class SyncServer {
     }
     for (const room of [...this.rooms.values()]) {
       await room.loading?.catch(() => undefined)
-      if (room.log.updates > 0) await this.compact(room)
+      await this.compactRest(room)
       room.destroy()
     }
     this.rooms.clear()
+    // Those of rooms unloaded before.
+    await Promise.all(this.compactions)
   }
 }
