@@ -82,7 +82,7 @@ export function writeResults({ figures, sizes, kinds, totalSeconds, load, partia
 
   out.push(`## Burst: the same ${sizes.updates} updates in one synchronous loop`, '')
   out.push(
-    "Time from the first update until every reader has all of them, and the server's CPU seconds for it. The writer's 1,000 `map.set` calls leave as 1,000 messages; a server that merges what arrives in one event-loop turn (Refinery, Hocuspocus) sends each reader a few large updates instead of 1,000 small ones, which is why it can beat the byte relay here: the relay forwards every message as it is, and with N readers in one client process, receiving N × 1,000 frames is the cost. With readers in one process, the clients' applying of updates is part of every figure.",
+    `Time from the first update until every reader has all of them, and the server's CPU seconds for it: the median of ${sizes.burstRounds} bursts on the same sockets, with a pause between them (a burst lasts a fraction of a second, and one pause of another process on the machine would decide a single one; the CPU is the average burst's). The writer's 1,000 \`map.set\` calls leave as 1,000 messages; a server that merges what arrives in one event-loop turn (Refinery, Hocuspocus) sends each reader a few large updates instead of 1,000 small ones, which is why it can beat the byte relay here: the relay forwards every message as it is, and with N readers in one client process, receiving N × 1,000 frames is the cost. With readers in one process, the clients' applying of updates is part of every figure.`,
     '',
   )
   {
