@@ -312,7 +312,7 @@ function targets(value, sizes) {
     `${mark(cmp(value(`refinery.cold_sync.${n}.from_storage_answer`), 50, (a, b) => a < b))}: cold sync from storage under 50 ms, as the server's part: load, greet, answer, until the whole board has arrived at the client (${value(`refinery.cold_sync.${n}.from_storage_answer`)?.toFixed(1) ?? '—'} ms)`,
   )
   lines.push(
-    `${mark(cmp(value(`refinery.backlog.${sizes.backlogCards}_cards`), 100, (a, b) => a < b))}: backlog of a ${sizes.backlogCards}-card board under 100 ms (${value(`refinery.backlog.${sizes.backlogCards}_cards`)?.toFixed(1) ?? '—'} ms)`,
+    `${mark(cmp(value(`refinery.backlog.${sizes.backlogCards}_cards`), 100, (a, b) => a < b))}: backlog of a ${sizes.backlogCards}-card board under 100 ms, a target of our own (the issue asks for the figure only) (${value(`refinery.backlog.${sizes.backlogCards}_cards`)?.toFixed(1) ?? '—'} ms)`,
   )
   return lines
 }
