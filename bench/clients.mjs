@@ -386,7 +386,9 @@ async function fanout(scenario) {
     ok: results.every((result) => result.ok),
     p50: median('p50'),
     p99: median('p99'),
-    allDeliveredMs: results.some((result) => result.allDeliveredMs === null) ? null : median('allDeliveredMs'),
+    allDeliveredMs: results.some((result) => result.allDeliveredMs === null)
+      ? null
+      : median('allDeliveredMs'),
     rounds: results.map((result) => result.allDeliveredMs),
     clientCpuMs: (cpu.user + cpu.system) / 1000 / rounds,
   }
