@@ -173,40 +173,36 @@ function gone(server) {
   return server.child.exitCode !== null || server.child.signalCode !== null
 }
 
+/** Runs `scenario` against one started server, on a board of its own; `onMark` as for runClients. */
+async function onServer(kind, started, scenario, onMark) {
+  if (gone(started.server)) throw new Error(`${kind} exited`)
+  const room = await started.newRoom()
+  return runClients({ ...scenario, targets: [started.target], room }, { timeoutMs: 90_000, onMark })
+}
+
 /** Paced fan-out at `readers` on one started server: p50, p99 and the server's CPU. */
 async function pacedFigure(kind, started, readers) {
-  const { server, target, newRoom } = started
-  if (gone(server)) throw new Error(`${kind} exited`)
-  const room = await newRoom()
+  const { server } = started
   let cpuAtStart = 0
   let cpu = null
-  const outcome = await runClients(
-    {
-      kind: 'fanout',
-      targets: [target],
-      room,
-      readers,
-      updates: SIZES.updates,
-      rate: SIZES.pacedRate,
-      drainMs: 10_000,
-    },
-    {
-      timeoutMs: 90_000,
-      onMark: ({ mark }) => {
-        if (mark === 'start')
-          cpuAtStart = {
-            cpu: server.cpuSeconds(),
-            at: performance.now(),
-            threads: debug && server.threadCpu(),
-          }
-        if (mark === 'end') {
-          cpu = (server.cpuSeconds() - cpuAtStart.cpu) / ((performance.now() - cpuAtStart.at) / 1000)
-          if (debug)
-            progress(
-              `${kind} server threads, CPU s [user, system]: ${threadDelta(cpuAtStart.threads, server.threadCpu())}`,
-            )
+  const outcome = await onServer(
+    kind,
+    started,
+    { kind: 'fanout', readers, updates: SIZES.updates, rate: SIZES.pacedRate, drainMs: 10_000 },
+    ({ mark }) => {
+      if (mark === 'start')
+        cpuAtStart = {
+          cpu: server.cpuSeconds(),
+          at: performance.now(),
+          threads: debug && server.threadCpu(),
         }
-      },
+      if (mark === 'end') {
+        cpu = (server.cpuSeconds() - cpuAtStart.cpu) / ((performance.now() - cpuAtStart.at) / 1000)
+        if (debug)
+          progress(
+            `${kind} server threads, CPU s [user, system]: ${threadDelta(cpuAtStart.threads, server.threadCpu())}`,
+          )
+      }
     },
   )
   const note = failure(outcome)
@@ -226,28 +222,23 @@ async function pacedFigure(kind, started, readers) {
 
 /** The burst at `readers`: time until every reader has every update. */
 async function burstFigure(kind, started, readers) {
-  const { server, target, newRoom } = started
-  if (gone(server)) throw new Error(`${kind} exited`)
-  const room = await newRoom()
+  const { server } = started
   let cpuAtStart = 0
   let cpuSeconds = null
-  const outcome = await runClients(
+  const outcome = await onServer(
+    kind,
+    started,
     {
       kind: 'fanout',
-      targets: [target],
-      room,
       readers,
       updates: SIZES.updates,
       rate: 'burst',
       rounds: SIZES.burstRounds,
       drainMs: 30_000,
     },
-    {
-      timeoutMs: 90_000,
-      onMark: ({ mark }) => {
-        if (mark === 'start') cpuAtStart = server.cpuSeconds()
-        if (mark === 'end') cpuSeconds = (server.cpuSeconds() - cpuAtStart) / SIZES.burstRounds
-      },
+    ({ mark }) => {
+      if (mark === 'start') cpuAtStart = server.cpuSeconds()
+      if (mark === 'end') cpuSeconds = (server.cpuSeconds() - cpuAtStart) / SIZES.burstRounds
     },
   )
   const note = failure(outcome)
@@ -265,23 +256,15 @@ async function burstFigure(kind, started, readers) {
 
 /** The sustained rate at `readers`: the last rate that held. */
 async function sustainedFigure(kind, started, readers) {
-  const { server, target, newRoom } = started
-  if (gone(server)) throw new Error(`${kind} exited`)
-  const room = await newRoom()
-  const outcome = await runClients(
-    {
-      kind: 'sustained',
-      targets: [target],
-      room,
-      readers,
-      rates: SIZES.sustainedRates,
-      stepMs: SIZES.sustainedStepMs,
-      maxP99Ms: SIZES.maxP99Ms,
-      drainMs: 1500,
-      deadlineMs: 45_000,
-    },
-    { timeoutMs: 90_000 },
-  )
+  const outcome = await onServer(kind, started, {
+    kind: 'sustained',
+    readers,
+    rates: SIZES.sustainedRates,
+    stepMs: SIZES.sustainedStepMs,
+    maxP99Ms: SIZES.maxP99Ms,
+    drainMs: 1500,
+    deadlineMs: 45_000,
+  })
   const result = outcome.result
   let note = outcome.error
   if (result && result.held === null) note = `did not hold even ${SIZES.sustainedRates[0]}/s`

@@ -16,12 +16,6 @@ describeDocumentStore('SQLite', async () => {
   return SqliteStore.open(dir)
 })
 
-function openStore(): { dir: string; store: SqliteStore } {
-  const dir = tempDir()
-  dirs.push(dir)
-  return { dir, store: SqliteStore.open(dir) }
-}
-
 /** Has the store copy its journal into SQLite now, as loading a board does (it would on a timer). */
 const copyJournal = (store: SqliteStore) => store.loadDocument('any board')
 
@@ -39,24 +33,32 @@ const updatesInSqlite = (store: SqliteStore, boardId: string) =>
 
 const JOURNAL = 'refinery.db-edits'
 
-/** A copy of a store's files as a kill -9 would leave them right after `work`, and the store closed. */
-async function filesAfter(work: (store: SqliteStore, dir: string) => Promise<void>): Promise<string> {
-  const { dir, store } = openStore()
-  const crashed = tempDir()
-  dirs.push(crashed)
+/** Runs `work` on a store of its own, and closes the store whatever happens. */
+async function withStore<T>(work: (store: SqliteStore, dir: string) => Promise<T>): Promise<T> {
+  const dir = tempDir()
+  dirs.push(dir)
+  const store = SqliteStore.open(dir)
   try {
-    await work(store, dir)
-    cpSync(dir, crashed, { recursive: true })
+    return await work(store, dir)
   } finally {
     await store.close()
   }
-  return crashed
+}
+
+/** A copy of a store's files as a kill -9 would leave them right after `work`, and the store closed. */
+function filesAfter(work: (store: SqliteStore, dir: string) => Promise<void>): Promise<string> {
+  return withStore(async (store, dir) => {
+    await work(store, dir)
+    const crashed = tempDir()
+    dirs.push(crashed)
+    cpSync(dir, crashed, { recursive: true })
+    return crashed
+  })
 }
 
 describe('SQLite write-ahead log', () => {
   it('is checkpointed on a thread of the store’s own, not inside a commit', async () => {
-    const { store } = openStore()
-    try {
+    await withStore(async (store) => {
       const update = new Uint8Array(64).fill(7)
       for (let i = 0; i < 249; i++) {
         await store.appendUpdates([{ boardId: 'board', update }])
@@ -75,9 +77,7 @@ describe('SQLite write-ahead log', () => {
       const [wal] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[]
       expect(wal?.log).toBeLessThan(10)
       expect((await store.loadDocument('board')).updates).toHaveLength(251)
-    } finally {
-      await store.close()
-    }
+    })
   })
 })
 
@@ -87,34 +87,27 @@ describe('SQLite update journal', () => {
   const c = new Uint8Array([6])
 
   it('holds an append before SQLite does, and SQLite has it shortly after', async () => {
-    const { dir, store } = openStore()
-    try {
+    await withStore(async (store, dir) => {
       await store.appendUpdates([{ boardId: 'board', update: a }])
       // Relayed from here on: the journal has it, SQLite not yet.
       expect(statSync(join(dir, JOURNAL)).size).toBeGreaterThan(a.byteLength)
       expect(rowsInSqlite(store, 'board')).toHaveLength(0)
       await waitFor(() => rowsInSqlite(store, 'board').length > 0, { message: 'SQLite to have it' })
       expect(updatesInSqlite(store, 'board')).toEqual([[1, 2, 3]])
-    } finally {
-      await store.close()
-    }
+    })
   })
 
   it('copies at once, on the next turn, when many updates are waiting', async () => {
-    const { store } = openStore()
-    try {
+    await withStore(async (store) => {
       const batch = Array.from({ length: 1000 }, () => ({ boardId: 'board', update: a }))
       await store.appendUpdates(batch)
       await new Promise((resolve) => setImmediate(resolve))
       expect(rowsInSqlite(store, 'board')).toHaveLength(1000)
-    } finally {
-      await store.close()
-    }
+    })
   })
 
   it('loads what only the journal holds yet, in order after what SQLite holds', async () => {
-    const { store } = openStore()
-    try {
+    await withStore(async (store) => {
       await store.appendUpdates([{ boardId: 'board', update: a }])
       await copyJournal(store)
       await store.appendUpdates([{ boardId: 'board', update: b }])
@@ -123,9 +116,7 @@ describe('SQLite update journal', () => {
         [1, 2, 3],
         [4, 5],
       ])
-    } finally {
-      await store.close()
-    }
+    })
   })
 
   it('copies into SQLite, at the next start, what a kill -9 left only in the journal', async () => {
@@ -208,8 +199,7 @@ describe('SQLite update journal', () => {
   })
 
   it('starts over once all of it is in SQLite and it has grown long', async () => {
-    const { dir, store } = openStore()
-    try {
+    await withStore(async (store, dir) => {
       const update = new Uint8Array(100 * 1024).fill(9)
       for (let i = 0; i < 11; i++) {
         await store.appendUpdates([{ boardId: 'board', update }])
@@ -218,23 +208,18 @@ describe('SQLite update journal', () => {
       // 11 × 100 KiB passed 1 MiB once: the file started over, and holds only what came after.
       expect(statSync(join(dir, JOURNAL)).size).toBeLessThan(1024 * 1024)
       expect(rowsInSqlite(store, 'board')).toHaveLength(11)
-    } finally {
-      await store.close()
-    }
+    })
   })
 
   it('puts its updates in SQLite before anything else changes the database', async () => {
-    const { store } = openStore()
-    try {
+    await withStore(async (store) => {
       await store.appendUpdates([{ boardId: 'deleted board', update: a }])
       // As deleting a board does, in the same turn as the append: the update must not land afterwards.
       await store.sql.run('DELETE FROM document_updates WHERE board_id = ?', ['deleted board'])
       await copyJournal(store)
       expect(rowsInSqlite(store, 'deleted board')).toHaveLength(0)
       expect((await store.loadDocument('deleted board')).updates).toHaveLength(0)
-    } finally {
-      await store.close()
-    }
+    })
   })
 
   it('commits to SQLite directly, losing nothing, once the journal cannot be written', async () => {
