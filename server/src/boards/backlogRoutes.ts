@@ -1,9 +1,10 @@
 import {
   type Backlog,
+  type BacklogLayout,
   backlogFromDoc,
   backlogShapes,
-  type DocumentRecord,
   FinishBody,
+  layoutBacklog,
   toBacklogMarkdown,
   toJiraCsv,
   VOTES_KEY,
@@ -62,22 +63,22 @@ const FORMATS = { backlog: 'json', 'backlog.csv': 'csv', 'backlog.md': 'md' } as
  */
 interface LiveBacklog {
   backlog: Backlog | null
-  /** The shapes as the backlog reads them: a vote changes the ranking, not the shapes (half the work). */
-  shapes: DocumentRecord[] | null
+  /** The story map read from the shapes: a vote changes the ranking only, a fraction of the work. */
+  layout: BacklogLayout | null
 }
 
 const liveBacklogs = new WeakMap<Y.Doc, LiveBacklog>()
 
-/** Forgets what a transaction changed: the backlog after any change, the shapes unless only votes changed. */
+/** Forgets what a transaction changed: the backlog after any change, the layout unless only votes changed. */
 function watch(doc: Y.Doc, live: LiveBacklog): void {
   const votes: unknown = doc.getMap(VOTES_KEY)
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
     // Runs after every transaction of the board (every client update): nothing to do once both are gone.
-    if (transaction.changed.size === 0 || (live.backlog === null && live.shapes === null)) return
+    if (transaction.changed.size === 0 || (live.backlog === null && live.layout === null)) return
     live.backlog = null
     for (const type of transaction.changed.keys()) {
       if (type !== votes) {
-        live.shapes = null
+        live.layout = null
         return
       }
     }
@@ -87,13 +88,13 @@ function watch(doc: Y.Doc, live: LiveBacklog): void {
 function liveBacklog(doc: Y.Doc, options: Parameters<typeof backlogFromDoc>[1]): Backlog {
   let live = liveBacklogs.get(doc)
   if (!live) {
-    live = { backlog: null, shapes: null }
+    live = { backlog: null, layout: null }
     liveBacklogs.set(doc, live)
     watch(doc, live)
   }
   if (!live.backlog) {
-    live.shapes ??= backlogShapes(doc)
-    live.backlog = backlogFromDoc(doc, options, live.shapes)
+    live.layout ??= layoutBacklog(backlogShapes(doc))
+    live.backlog = backlogFromDoc(doc, options, live.layout)
   }
   return { ...live.backlog, versionId: options.versionId, generatedAt: options.generatedAt }
 }

@@ -94,12 +94,26 @@ interface Placed<Props> extends Box {
   props: Props
 }
 
-interface PlacedCard extends Placed<StoryCardProps> {
-  stepIndex: number
+/** A card placed on the story map, with every field of its backlog item that votes do not change. */
+interface LaidOutCard {
+  id: string
   sliceIndex: number
-  anchorY: number
-  votes: number
-  row: number
+  moscowOrder: number
+  item: Omit<BacklogItem, 'rank' | 'votes' | 'url'>
+}
+
+/**
+ * Everything of a board's backlog that its votes do not change: the epics, the releases, the warnings,
+ * and the cards in rank order as if no card had a vote. Dot voting changes only the votes, so a caller
+ * may keep this while only they change, and rank it again with `rankBacklog` (a fraction of the work).
+ */
+export interface BacklogLayout {
+  epics: BacklogEpic[]
+  releases: BacklogRelease[]
+  /** In rank order for equal votes: slice, MoSCoW, row, step, id. */
+  cards: LaidOutCard[]
+  cardIds: ReadonlySet<string>
+  warnings: BacklogWarning[]
 }
 
 const MOSCOW_ORDER: Record<Moscow | 'unset', number> = { must: 0, should: 1, could: 2, unset: 3, wont: 4 }
@@ -124,6 +138,13 @@ function pagePositions(
 ): (id: string) => { x: number; y: number } {
   const resolved = new Map<string, { x: number; y: number }>()
   return (id) => {
+    const shape = shapes.get(id)
+    // Most shapes sit on the page itself: their own x, y.
+    if (shape && (typeof shape.parentId !== 'string' || !shapes.has(shape.parentId))) {
+      const own = { x: offset(shape.x), y: offset(shape.y) }
+      resolved.set(id, own)
+      return own
+    }
     const path: string[] = []
     const onPath = new Set<string>()
     let base = { x: 0, y: 0 }
@@ -187,15 +208,12 @@ function tallyVotes(votes: Votes, cardIds: ReadonlySet<string>): Map<string, num
  * than printed empty, so only `iWant` gives "I want …" and an empty card gives "".
  */
 export function storyText(card: Pick<StoryCardProps, 'asA' | 'iWant' | 'soThat'>): string {
-  const parts: [string, string][] = [
-    ['As a', card.asA],
-    ['I want', card.iWant],
-    ['so that', card.soThat],
-  ]
-  const story = parts
-    .filter(([, text]) => text.trim() !== '')
-    .map(([lead, text]) => `${lead} ${text.trim()}`)
-    .join(', ')
+  const asA = card.asA.trim()
+  const iWant = card.iWant.trim()
+  const soThat = card.soThat.trim()
+  let story = asA === '' ? '' : `As a ${asA}`
+  if (iWant !== '') story += `${story === '' ? '' : ', '}I want ${iWant}`
+  if (soThat !== '') story += `${story === '' ? '' : ', '}so that ${soThat}`
   return story.charAt(0).toUpperCase() + story.slice(1)
 }
 
@@ -224,9 +242,14 @@ function trimmedLines(texts: readonly string[]): string[] {
  * labels are dropped, and repeated labels kept once.
  */
 export function toBacklog(input: BacklogInput): Backlog {
+  return rankBacklog(layoutBacklog(input.records), input.votes, input)
+}
+
+/** Steps 1 to 4 of `toBacklog`, and the fields of every item: all that votes do not change. */
+export function layoutBacklog(records: readonly DocumentRecord[]): BacklogLayout {
   const warnings: BacklogWarning[] = []
   const shapes = new Map<string, DocumentRecord>()
-  for (const record of input.records) {
+  for (const record of records) {
     if (record.typeName === 'shape') shapes.set(record.id, record)
   }
   const pagePosition = pagePositions(shapes)
@@ -262,82 +285,113 @@ export function toBacklog(input: BacklogInput): Backlog {
   }
   steps.sort((a, b) => a.left - b.left || compareIds(a.id, b.id))
   slices.sort((a, b) => a.top - b.top || compareIds(a.id, b.id))
-
-  const votes = tallyVotes(input.votes, new Set(cards.map((card) => card.id)))
-  const placedCards: PlacedCard[] = cards.map((card) => {
-    const anchorX = (card.left + card.right) / 2
-    const anchorY = (card.top + card.bottom) / 2
-    const stepIndex = steps.findIndex((step) => step.left <= anchorX && anchorX <= step.right)
-    const sliceIndex = slices.findIndex((slice) => slice.top <= anchorY && anchorY <= slice.bottom)
-    return {
-      ...card,
-      stepIndex: stepIndex === -1 ? steps.length : stepIndex,
-      sliceIndex: sliceIndex === -1 ? slices.length : sliceIndex,
-      anchorY,
-      votes: votes.get(card.id) ?? 0,
-      row: 0,
-    }
-  })
-
-  placedCards.sort(
-    (a, b) =>
-      a.sliceIndex - b.sliceIndex ||
-      a.stepIndex - b.stepIndex ||
-      a.anchorY - b.anchorY ||
-      compareIds(a.id, b.id),
-  )
-  placedCards.forEach((card, i) => {
-    const previous = placedCards[i - 1]
-    const sameCell = previous?.sliceIndex === card.sliceIndex && previous.stepIndex === card.stepIndex
-    card.row = sameCell ? previous.row + 1 : 0
-  })
-
-  placedCards.sort(
-    (a, b) =>
-      a.sliceIndex - b.sliceIndex ||
-      MOSCOW_ORDER[a.props.moscow ?? 'unset'] - MOSCOW_ORDER[b.props.moscow ?? 'unset'] ||
-      b.votes - a.votes ||
-      a.row - b.row ||
-      a.stepIndex - b.stepIndex ||
-      compareIds(a.id, b.id),
-  )
-
   const epics = steps.map((step) => ({ id: step.id, title: step.props.title.trim() || 'Untitled step' }))
   const releases = slices.map((slice) => ({
     id: slice.id,
     name: slice.props.name.trim() || 'Untitled release',
   }))
-  const items = placedCards.map((card, i): BacklogItem => {
-    const { props } = card
-    const epic = epics[card.stepIndex]
-    const release = releases[card.sliceIndex]
+
+  const placed = cards.map((card) => {
+    const anchorX = (card.left + card.right) / 2
+    const anchorY = (card.top + card.bottom) / 2
+    const stepIndex = steps.findIndex((step) => step.left <= anchorX && anchorX <= step.right)
+    const sliceIndex = slices.findIndex((slice) => slice.top <= anchorY && anchorY <= slice.bottom)
     return {
-      rank: i + 1,
-      id: card.id,
-      title: props.title.trim() || props.iWant.trim() || 'Untitled card',
-      story: storyText(props),
-      acceptance: trimmedLines(props.acceptance),
-      estimate: props.estimate,
-      moscow: props.moscow,
-      votes: card.votes,
-      labels: [...new Set(trimmedLines(props.labels))],
-      epic: epic?.title ?? null,
-      release: release?.name ?? null,
-      url: input.cardUrl(card.id),
-      epicId: epic?.id ?? null,
-      releaseId: release?.id ?? null,
+      card,
+      stepIndex: stepIndex === -1 ? steps.length : stepIndex,
+      sliceIndex: sliceIndex === -1 ? slices.length : sliceIndex,
+      moscowOrder: MOSCOW_ORDER[card.props.moscow ?? 'unset'],
+      anchorY,
+      row: 0,
     }
   })
+  placed.sort(
+    (a, b) =>
+      a.sliceIndex - b.sliceIndex ||
+      a.stepIndex - b.stepIndex ||
+      a.anchorY - b.anchorY ||
+      compareIds(a.card.id, b.card.id),
+  )
+  placed.forEach((card, i) => {
+    const previous = placed[i - 1]
+    const sameCell = previous?.sliceIndex === card.sliceIndex && previous.stepIndex === card.stepIndex
+    card.row = sameCell ? previous.row + 1 : 0
+  })
+  // Step 5 without the votes; `rankBacklog` sorts by them stably, keeping this order among equals.
+  placed.sort(
+    (a, b) =>
+      a.sliceIndex - b.sliceIndex ||
+      a.moscowOrder - b.moscowOrder ||
+      a.row - b.row ||
+      a.stepIndex - b.stepIndex ||
+      compareIds(a.card.id, b.card.id),
+  )
 
   warnings.sort((a, b) => compareIds(a.shapeId, b.shapeId))
   return {
-    boardId: input.boardId,
-    versionId: input.versionId,
-    generatedAt: input.generatedAt,
     epics,
     releases,
-    items,
+    cards: placed.map(({ card: { id, props }, stepIndex, sliceIndex, moscowOrder }): LaidOutCard => {
+      const epic = epics[stepIndex]
+      const release = releases[sliceIndex]
+      return {
+        id,
+        sliceIndex,
+        moscowOrder,
+        item: {
+          id,
+          title: props.title.trim() || props.iWant.trim() || 'Untitled card',
+          story: storyText(props),
+          acceptance: trimmedLines(props.acceptance),
+          estimate: props.estimate,
+          moscow: props.moscow,
+          labels: [...new Set(trimmedLines(props.labels))],
+          epic: epic?.title ?? null,
+          release: release?.name ?? null,
+          epicId: epic?.id ?? null,
+          releaseId: release?.id ?? null,
+        },
+      }
+    }),
+    cardIds: new Set(cards.map((card) => card.id)),
     warnings,
+  }
+}
+
+/** Step 5 of `toBacklog`: the laid-out cards ranked with their votes, as the backlog. */
+export function rankBacklog(layout: BacklogLayout, votes: Votes, options: BacklogOptions): Backlog {
+  const totals = tallyVotes(votes, layout.cardIds)
+  const ranked = layout.cards.map((card) => ({ card, votes: totals.get(card.id) ?? 0 }))
+  // Stable: cards with equal votes keep the layout's order (row, step, id).
+  ranked.sort(
+    (a, b) =>
+      a.card.sliceIndex - b.card.sliceIndex || a.card.moscowOrder - b.card.moscowOrder || b.votes - a.votes,
+  )
+  return {
+    boardId: options.boardId,
+    versionId: options.versionId,
+    generatedAt: options.generatedAt,
+    epics: layout.epics,
+    releases: layout.releases,
+    items: ranked.map(
+      ({ card: { item }, votes }, i): BacklogItem => ({
+        rank: i + 1,
+        id: item.id,
+        title: item.title,
+        story: item.story,
+        acceptance: item.acceptance,
+        estimate: item.estimate,
+        moscow: item.moscow,
+        votes,
+        labels: item.labels,
+        epic: item.epic,
+        release: item.release,
+        url: options.cardUrl(item.id),
+        epicId: item.epicId,
+        releaseId: item.releaseId,
+      }),
+    ),
+    warnings: layout.warnings,
   }
 }
 
@@ -368,14 +422,14 @@ export function backlogShapes(doc: Y.Doc): DocumentRecord[] {
 }
 
 /**
- * The backlog of a live board document: its records and its `votes` map. `shapes`, when given, must be
- * what `backlogShapes(doc)` returns for the document as it is now (a caller that knows only votes
- * changed since may keep them).
+ * The backlog of a live board document: its records and its `votes` map. `layout`, when given, must be
+ * `layoutBacklog(backlogShapes(doc))` for the document as it is now (a caller that knows only votes
+ * changed since may keep it).
  */
 export function backlogFromDoc(
   doc: Y.Doc,
   options: BacklogOptions,
-  shapes: DocumentRecord[] = backlogShapes(doc),
+  layout: BacklogLayout = layoutBacklog(backlogShapes(doc)),
 ): Backlog {
-  return toBacklog({ ...options, records: shapes, votes: doc.getMap<unknown>(VOTES_KEY).toJSON() })
+  return rankBacklog(layout, doc.getMap<unknown>(VOTES_KEY).toJSON(), options)
 }
