@@ -334,17 +334,18 @@ async function settle(readers) {
 
 /**
  * Warms up the server and the clients (JIT, buffers) on the same sockets, as step `step`, which nothing
- * measures: a short burst, then, for the paced figure, `paced` updates one at a time as well, so that
- * the one-update-per-turn path has run a few hundred times before anything is timed (without them,
- * a pause of 20 to 50 ms fell inside the measured updates at about the same update in every run:
- * near update 205 for Refinery, 105 for y-websocket); then lets everything settle.
+ * measures: a short burst, then, for the paced figure, `paced` updates at the measured `rate`, so that
+ * the one-update-per-turn path has run before anything is timed (after the burst alone, a pause of 20
+ * to 50 ms fell inside the measured updates at about the same update in every run: near update 205 for
+ * Refinery, 105 for y-websocket). At the measured rate, as a faster warm-up left N = 200 readers a
+ * backlog to work off at the start of the run. Then lets everything settle.
  */
-async function warmUp(session, step, readers, received, paced = 0) {
+async function warmUp(session, step, readers, received, paced = 0, rate = 0) {
   const burst = 100
   for (let i = 0; i < burst; i++) session.send(step, i)
   for (let i = burst; i < burst + paced; i++) {
     session.send(step, i)
-    await sleep(2)
+    await sleep(1000 / rate)
   }
   const updates = burst + paced
   const deadline = performance.now() + 10_000
@@ -367,7 +368,7 @@ async function fanout(scenario) {
     else if (step === 0) warmed++
   })
   await settle(readers)
-  await warmUp(session, 0, readers, () => warmed, rate === 'burst' ? 0 : 400)
+  await warmUp(session, 0, readers, () => warmed, rate === 'burst' ? 0 : 150, rate)
   mark('start')
   const cpuBefore = process.cpuUsage()
   const results = []

@@ -61,7 +61,7 @@ export function writeResults({ figures, sizes, kinds, totalSeconds, load, partia
 
   out.push(`## Paced fan-out: one writer, ${sizes.updates} updates at ${sizes.pacedRate}/s`, '')
   out.push(
-    "Latency is from the writer's `map.set` to each reader's observer (every reader, every update); server CPU is its CPU time over the sending window. Before it, on the same sockets and unmeasured, a burst of 100 updates and 400 more one at a time warm up the server and the clients. With 1,000 updates and N readers, the p99 is decided by the slowest 10 updates: one pause of 20 ms anywhere on the machine (a garbage collection in the clients' process, another process) moves it, and it varies by a few ms between runs of the same build.",
+    "Latency is from the writer's `map.set` to each reader's observer (every reader, every update); server CPU is its CPU time over the sending window. Before it, on the same sockets and unmeasured, a burst of 100 updates and 150 more at the same pace warm up the server and the clients. With 1,000 updates and N readers, the p99 is decided by the slowest 10 updates: one pause of 20 ms anywhere on the machine (a garbage collection in the clients' process, another process) moves it, and it varies by a few ms between runs of the same build.",
     '',
   )
   {
