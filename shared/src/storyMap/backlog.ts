@@ -96,7 +96,6 @@ interface Placed<Props> extends Box {
 
 /** A card placed on the story map, with every field of its backlog item that votes do not change. */
 interface LaidOutCard {
-  id: string
   sliceIndex: number
   moscowOrder: number
   item: Omit<BacklogItem, 'rank' | 'votes' | 'url'>
@@ -335,7 +334,6 @@ export function layoutBacklog(records: readonly DocumentRecord[]): BacklogLayout
       const epic = epics[stepIndex]
       const release = releases[sliceIndex]
       return {
-        id,
         sliceIndex,
         moscowOrder,
         item: {
@@ -361,7 +359,7 @@ export function layoutBacklog(records: readonly DocumentRecord[]): BacklogLayout
 /** Step 5 of `toBacklog`: the laid-out cards ranked with their votes, as the backlog. */
 export function rankBacklog(layout: BacklogLayout, votes: Votes, options: BacklogOptions): Backlog {
   const totals = tallyVotes(votes, layout.cardIds)
-  const ranked = layout.cards.map((card) => ({ card, votes: totals.get(card.id) ?? 0 }))
+  const ranked = layout.cards.map((card) => ({ card, votes: totals.get(card.item.id) ?? 0 }))
   // Stable: cards with equal votes keep the layout's order (row, step, id).
   ranked.sort(
     (a, b) =>

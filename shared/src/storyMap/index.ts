@@ -10,7 +10,6 @@ export {
   backlogFromDoc,
   backlogShapes,
   layoutBacklog,
-  rankBacklog,
   storyText,
   toBacklog,
   type Votes,
