@@ -13,11 +13,12 @@ function reportError(message: string): void {
 }
 
 /**
- * Appends between two checkpoints of the WAL into the database file. An append writes about three
+ * Commits to the update log between two checkpoints of the WAL into the database file. A commit copies
+ * one journal drain (up to `DRAIN_AT_RECORDS` updates, a dozen or so at a steady pace) and writes a few
  * pages, so this comes well before SQLite's own threshold (`wal_autocheckpoint`, raised to stay a
  * safety net should the checkpointing thread fail).
  */
-const CHECKPOINT_EVERY_APPENDS = 250
+const CHECKPOINT_EVERY_COMMITS = 250
 
 /** Once the update journal is this long and all of it is in the database, it starts over. */
 const JOURNAL_RESET_BYTES = 1024 * 1024
@@ -170,7 +171,7 @@ export class SqliteStore implements Storage {
   private readonly commitBatch: (batch: readonly BoardUpdate[], journalEnd: number | null) => void
   private readonly checkpointer: WalCheckpointer
   private readonly folder = new FoldWorker()
-  private appendsSinceCheckpoint = 0
+  private commitsSinceCheckpoint = 0
   /** Null once a write to it failed: from then on appends commit to SQLite directly. */
   private journal: UpdateJournal | null
   /** Appended to the journal, not yet in SQLite, in order; and where the last of them ends there. */
@@ -193,8 +194,8 @@ export class SqliteStore implements Storage {
   /** One transaction into the update log; `journalEnd` records how far the journal is in. */
   private commit(batch: readonly BoardUpdate[], journalEnd: number | null): void {
     this.commitBatch(batch, journalEnd)
-    if (++this.appendsSinceCheckpoint >= CHECKPOINT_EVERY_APPENDS) {
-      this.appendsSinceCheckpoint = 0
+    if (++this.commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) {
+      this.commitsSinceCheckpoint = 0
       this.checkpointer.request()
     }
   }

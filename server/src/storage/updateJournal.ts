@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
 import type { BoardUpdate } from './types'
 
@@ -27,7 +27,7 @@ export class UpdateJournal {
   constructor(readonly file: string) {
     // O_APPEND: every write lands at the end, also after the file is truncated.
     this.fd = openSync(file, 'a+')
-    this.end = readFileSync(file).byteLength
+    this.end = fstatSync(this.fd).size
   }
 
   get size(): number {
