@@ -27,8 +27,19 @@ export const CloseCode = {
   Unauthorized: 4401,
   Forbidden: 4403,
   NotFound: 4404,
-  /** A client update that writes the server-owned `votes` map. */
-  ForgedVotes: 4409,
+  /** A client update that writes a server-owned root (`votes`, `facilitation`, `poker`). */
+  ServerOwnedWrite: 4409,
+  /** A field or value over the limits of `BOARD_LIMITS`: the change is refused, not stored. */
+  TooLarge: 4413,
+  /** An update that decodes but cannot be applied to the board: refused, neither stored nor relayed. */
+  UnappliableUpdate: 4422,
+  /**
+   * An update that builds on changes the server does not hold (yet): refused; the client reconnects,
+   * and the sync handshake sends what it depends on with it.
+   */
+  Resync: 4425,
+  /** An awareness message about another client's presence, or larger than a presence needs. */
+  ForgedPresence: 4430,
   /** The server could not store an update; the client resyncs on reconnect. */
   StorageFailed: 4500,
 } as const
@@ -39,6 +50,35 @@ export function shouldReconnect(code: number): boolean {
     code === CloseCode.Unauthorized ||
     code === CloseCode.Forbidden ||
     code === CloseCode.NotFound ||
-    code === CloseCode.ForgedVotes
+    code === CloseCode.ServerOwnedWrite ||
+    code === CloseCode.TooLarge ||
+    code === CloseCode.UnappliableUpdate ||
+    code === CloseCode.ForgedPresence
   )
 }
+
+/**
+ * What one board accepts from a client. Story-map text fields (`STORY_TEXT_FIELDS`) hold at most
+ * `fieldChars` characters each (list fields: each entry, and at most `listEntries` entries); any other
+ * single value at most `valueBytes` as JSON; one awareness state at most `presenceBytes`, and one
+ * awareness message at most `presenceEntries` entries (the stock provider echoes others' presence).
+ */
+export const BOARD_LIMITS = {
+  fieldChars: 10_000,
+  listEntries: 200,
+  valueBytes: 1024 * 1024,
+  presenceBytes: 64 * 1024,
+  presenceEntries: 1000,
+} as const
+
+/** The story-map fields people type into (CONTRACT section 5); `BOARD_LIMITS.fieldChars` caps each. */
+export const STORY_TEXT_FIELDS: ReadonlySet<string> = new Set([
+  'title',
+  'asA',
+  'iWant',
+  'soThat',
+  'acceptance',
+  'labels',
+  'description',
+  'name',
+])

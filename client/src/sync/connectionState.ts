@@ -59,7 +59,7 @@ export function refusalMessage(code: number): string {
       return 'You do not have access to this board.'
     case CloseCode.NotFound:
       return 'This board does not exist, or it was deleted.'
-    case CloseCode.ForgedVotes:
+    case CloseCode.ServerOwnedWrite:
       return 'The server refused a change from this browser. Reload the page to carry on.'
     default:
       return `The server closed the connection to this board (code ${code}).`

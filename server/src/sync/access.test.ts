@@ -175,7 +175,7 @@ describe('votes are the server’s to write', () => {
       records(forger).set('card', 'with a side of votes')
       forger.doc.getMap('votes').set(`shape:x|${editor.id}`, 50)
     })
-    expect(await closed).toBe(CloseCode.ForgedVotes)
+    expect(await closed).toBe(CloseCode.ServerOwnedWrite)
     forger.provider.disconnect()
     await settle()
 

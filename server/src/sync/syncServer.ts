@@ -303,7 +303,7 @@ export class SyncServer {
           // Votes are the server's to write (the votes route checks role and budget). The check
           // decodes the whole update, and throws (a malformed frame) when it does not decode.
           if (touchesVotes(room.doc, message.update)) {
-            this.reject(connection, CloseCode.ForgedVotes, 'votes are cast through the votes API only')
+            this.reject(connection, CloseCode.ServerOwnedWrite, 'votes are cast through the votes API only')
             return
           }
           room.acceptClientUpdate(connection, message.update)
