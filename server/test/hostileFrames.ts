@@ -709,6 +709,8 @@ export interface AttackReport {
   /** How the server closed the attackers' sockets: close code → count. */
   closes: Record<number, number>
   ms: number
+  /** What stopped the attack other than `signal`: a socket the server did not open or answer. */
+  error?: string
 }
 
 /** Resolves with `promise`, or rejects with `what` once `ms` have passed. */
@@ -728,6 +730,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
  * and a ping after the batch tells when the server has read all of it (its pong, or the close). A
  * socket the server closed is replaced by a new one, which first answers the server's sync step 1 as
  * a client does, so that the attacker's own later edits do not depend on what that socket lost.
+ * Resolves once every frame is sent, `signal` aborts, or a socket fails (`error` says how).
  */
 export async function attack({
   board,
@@ -746,7 +749,7 @@ export async function attack({
   batch?: number
   /** How long the server may take to answer a ping or a new socket before the attack fails. */
   answerMs?: number
-  /** Stops the attack: no frame is sent after it aborts. */
+  /** Stops the attack: no frame is sent after it aborts, and what fails after it is no error. */
   signal?: AbortSignal
   onProgress?: (report: AttackReport) => void
 }): Promise<AttackReport> {
@@ -754,6 +757,9 @@ export async function attack({
   const started = performance.now()
   let next = 0
   let finished = false
+  // One attacker failing stops them all.
+  const failed = new AbortController()
+  const stopped = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal
 
   async function connect(client: HostileClient, attacker: Attacker): Promise<WebSocket> {
     report.sockets++
@@ -808,7 +814,7 @@ export async function attack({
     const client = new HostileClient(attacker.name, board, maxMessageBytes)
     let socket: WebSocket | null = null
     try {
-      while (next < specs.length && !signal?.aborted) {
+      while (next < specs.length && !stopped.aborted) {
         if (!socket || socket.readyState !== socket.OPEN) {
           socket?.terminate()
           socket = await connect(client, attacker)
@@ -823,6 +829,12 @@ export async function attack({
         }
         await readAll(socket, `${attacker.name} waiting for the server to read a batch`)
         onProgress?.(report)
+      }
+    } catch (error) {
+      // Once the attack is stopped, a socket failing is expected, not news.
+      if (!stopped.aborted) {
+        report.error = `${attacker.name}: ${(error as Error).message}`
+        failed.abort()
       }
     } finally {
       socket?.close()

@@ -53,6 +53,7 @@ const MAX_SERVER_RSS_BYTES = 768 * 1024 * 1024
 const CARDS_PER_WRITER = 40
 
 const cleanup = cleanupAfterEach()
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The server's peak resident memory so far, from /proc: the high-water mark, not a sample. */
 function peakRss(child: ChildProcess): number {
@@ -227,7 +228,7 @@ describe('hostile frames against a live server', () => {
         const voting = (async () => {
           for (let i = 0; attacking; i++) {
             await vote(i % 2 ? eddie : owner, votedCards[i % 2] as string, i % 3)
-            await new Promise((resolve) => setTimeout(resolve, 100))
+            await sleep(100)
           }
         })().catch((error: Error) => {
           stopped(error.message)
@@ -252,6 +253,8 @@ describe('hostile frames against a live server', () => {
           clearInterval(editing)
           clearTimeout(timer)
         })
+        // A socket that failed may be the first sign of a server that died: let its exit be seen.
+        if (report.error) await Promise.race([exited(server.child), sleep(1000)])
         const peak = peakRss(server.child)
         console.info(
           `fuzz: ${report.frames} frames (+${report.answers} sync answers) over ${report.sockets} sockets ` +
@@ -261,6 +264,7 @@ describe('hostile frames against a live server', () => {
 
         // What stopped the attack early, if anything, is the first thing that went wrong.
         expect(stop.signal.reason, `the attack stopped early ${context()}`).toBeUndefined()
+        expect(report.error, `an attacker's socket failed ${context()}`).toBeUndefined()
         expect(server.child.exitCode, `the server exited ${context()}`).toBeNull()
         expect(server.child.signalCode, `the server was killed ${context()}`).toBeNull()
         expect((await api(port, '/api/health')).status, `the health check ${context()}`).toBe(200)
