@@ -28,8 +28,8 @@ export function connectionOf(socket: WebSocket): Connection | null {
 /** One client socket in one room. */
 export class Connection {
   readonly id = nextConnectionId++
-  /** The awareness client ids this socket has announced, removed when it leaves (made on first use). */
-  awarenessClients: Set<number> | null = null
+  /** The one awareness client this socket speaks for, once it has announced it; removed when it leaves. */
+  awarenessClient: number | null = null
   /** Whether the client answered the last heartbeat ping. */
   alive = true
   /** Frames that arrived while the room was loading, handled in order once it has; then null. */

@@ -4,11 +4,12 @@ import type * as Y from 'yjs'
 import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
+import { ForgedPresenceError } from './awarenessIdentity'
 import { Connection, connectionOf, type Participant, type SyncSocket } from './connection'
 import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
-import { touchesVotes } from './votesGuard'
+import { checkClientUpdate } from './updateGuard'
 
 /** The transaction origin of the server's own changes to a document. */
 const SERVER_ORIGIN = Symbol('refinery-server')
@@ -135,6 +136,10 @@ export class SyncServer {
       return
     }
     const room = this.openRoom(boardId)
+    if (room.broken) {
+      socket.close(CloseCode.ServiceRestart, 'the board is reloading')
+      return
+    }
     if (room.idleTimer) {
       clearTimeout(room.idleTimer)
       room.idleTimer = null
@@ -259,9 +264,11 @@ export class SyncServer {
       .then(() => store.loadDocument(boardId))
       .then(
         (stored) => {
-          room.load(stored)
+          const skipped = room.load(stored)
           // Loaded: from now on a joining socket is greeted at once, and the promise is let go.
           room.loading = null
+          // The stored log holds updates that do not apply: fold them out of storage for good.
+          if (skipped > 0) void this.compact(room)
         },
         (error: unknown) => {
           this.options.logger.error({ boardId, err: error }, 'could not load a board')
@@ -300,17 +307,30 @@ export class SyncServer {
           // A client with nothing new answers our sync step 1 with the empty update: nothing to keep,
           // and no reason to build the board's document from its stored bytes.
           if (isEmptyUpdate(message.update)) return
-          // Votes are the server's to write (the votes route checks role and budget). The check
-          // decodes the whole update, and throws (a malformed frame) when it does not decode.
-          if (touchesVotes(room.doc, message.update)) {
-            this.reject(connection, CloseCode.ServerOwnedWrite, 'votes are cast through the votes API only')
+          {
+            // Checked before any of it is applied, stored or relayed; throws (a malformed frame)
+            // when it does not decode.
+            const refusal = checkClientUpdate(room.doc, message.update)
+            if (refusal) {
+              this.reject(connection, refusal.code, refusal.reason)
+              return
+            }
+          }
+          if (!room.acceptClientUpdate(connection, message.update)) {
+            this.reject(connection, CloseCode.UnappliableUpdate, 'the update does not apply to this board')
+            this.restartRoom(room)
             return
           }
-          room.acceptClientUpdate(connection, message.update)
           this.options.metrics?.updateReceived()
           break
         case 'awareness':
-          room.applyAwareness(connection, message.update)
+          try {
+            room.applyAwareness(connection, message.update)
+          } catch (error) {
+            if (!(error instanceof ForgedPresenceError)) throw error
+            this.reject(connection, CloseCode.ForgedPresence, error.message)
+            return
+          }
           break
         case 'query-awareness': {
           const presence = room.presenceOfEveryone()
@@ -324,6 +344,28 @@ export class SyncServer {
       const reason = error instanceof MalformedMessageError ? error.message : 'the update does not apply'
       this.reject(connection, CloseCode.MalformedMessage, reason.slice(0, 120))
     }
+  }
+
+  /**
+   * A room whose document Yjs threw on halfway, past the guard: it may hold part of an update that
+   * storage will never have. Its sockets reconnect (1012) to the board loaded afresh from storage,
+   * once what the room accepted before is stored; until then, joining sockets are sent back the same way.
+   */
+  private restartRoom(room: Room): void {
+    this.options.logger.error(
+      { boardId: room.boardId },
+      'reloading a board whose document took an update halfway',
+    )
+    for (const connection of [...room.connections]) {
+      connection.close(CloseCode.ServiceRestart, 'the board is reloading')
+      room.remove(connection)
+    }
+    this.dirty.add(room)
+    this.scheduleFlush()
+    // After that flush, which the pipeline runs first.
+    setImmediate(() => {
+      this.pipeline = this.pipeline.then(() => this.unload(room))
+    })
   }
 
   private scheduleFlush(): void {

@@ -1,7 +1,7 @@
-import { VOTES_KEY } from '@refinery/shared'
+import { CloseCode, VOTES_KEY } from '@refinery/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { touchesVotes } from './votesGuard'
+import { checkClientUpdate } from './updateGuard'
 
 /** A server document with a vote written by the server, and a client that has synced it. */
 function synced() {
@@ -13,13 +13,18 @@ function synced() {
   return { server, client }
 }
 
+/** Whether the guard refuses `update` as a write to a server-owned root. */
+function touchesVotes(server: Y.Doc, update: Uint8Array): boolean {
+  return checkClientUpdate(server, update)?.code === CloseCode.ServerOwnedWrite
+}
+
 function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
   const before = Y.encodeStateVector(doc)
   change()
   return Y.encodeStateAsUpdate(doc, before)
 }
 
-describe('touchesVotes', () => {
+describe('checkClientUpdate: the server-owned votes', () => {
   it('lets ordinary record edits through', () => {
     const { server, client } = synced()
     const update = updateOf(client, () => {
