@@ -22,7 +22,10 @@ export interface Config {
   logLevel: string
   /** Whether a reverse proxy in front sets X-Forwarded-For (for per-address rate limits). */
   trustProxy: boolean
-  /** Login and sign-up attempts allowed per client address and per account. */
+  /**
+   * Login and sign-up attempts allowed per client address; login attempts per account from one client
+   * address (and password changes per account).
+   */
   authRateLimit: { byAddress: RateLimit; byAccount: RateLimit }
 }
 

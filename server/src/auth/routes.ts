@@ -14,7 +14,10 @@ export interface AuthDeps {
   users: UserStore
   sessions: SessionStore
   secureCookies: boolean
-  /** Attempts per client address, and per account (email). */
+  /**
+   * Attempts per client address, and per account: a login's per-account count is kept per client
+   * address too, so guesses from one address cannot lock the owner out from theirs.
+   */
   limits: { byAddress: RateLimiter; byAccount: RateLimiter }
   /** Behind a reverse proxy: the client's address is the last one the proxy added to X-Forwarded-For. */
   trustProxy: boolean
@@ -69,9 +72,10 @@ export function authRoutes({ users, sessions, secureCookies, limits, trustProxy 
     })
     .post('/login', jsonBody(LoginBody), async (c) => {
       const { email, password } = c.req.valid('json')
+      const address = clientAddress(c, trustProxy)
       const limited = rateLimited(c, [
-        [limits.byAddress, `login:${clientAddress(c, trustProxy)}`],
-        [limits.byAccount, `login:${email}`],
+        [limits.byAddress, `login:${address}`],
+        [limits.byAccount, `login:${email} ${address}`],
       ])
       if (limited) return limited
       const found = await users.findByEmail(email)
