@@ -75,6 +75,10 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
     byAddress: new RateLimiter(config.authRateLimit.byAddress),
     byAccount: new RateLimiter(config.authRateLimit.byAccount),
   }
+  const guestLimits = {
+    byAddress: new RateLimiter(config.guestRateLimit.byAddress),
+    byInvite: new RateLimiter(config.guestRateLimit.byInvite),
+  }
 
   const app = new Hono<AppEnv>()
 
@@ -138,7 +142,7 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
     .route('/api/auth', authRoutes({ users, sessions, secureCookies, limits, trustProxy: config.trustProxy }))
     .route('/api/boards', boardRoutes(boardDeps))
     .route('/api/boards', backlogRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
-    .route('/api/invites', inviteRoutes(boardDeps))
+    .route('/api/invites', inviteRoutes({ ...boardDeps, guestLimits, trustProxy: config.trustProxy }))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')
       return c.body(

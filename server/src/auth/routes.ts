@@ -6,7 +6,7 @@ import { jsonBody } from '../http/validate'
 import { clearSessionCookie, writeSessionCookie } from './cookies'
 import { requireUser } from './middleware'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password'
-import type { RateLimiter } from './rateLimit'
+import { clientAddress, type RateLimiter, rateLimited } from './rateLimit'
 import type { SessionStore, User } from './sessions'
 import { EmailTakenError, type UserStore } from './users'
 
@@ -14,7 +14,10 @@ export interface AuthDeps {
   users: UserStore
   sessions: SessionStore
   secureCookies: boolean
-  /** Attempts per client address, and per account (email). */
+  /**
+   * Attempts per client address, and per account: a login's per-account count is kept per client
+   * address too, so guesses from one address cannot lock the owner out from theirs.
+   */
   limits: { byAddress: RateLimiter; byAccount: RateLimiter }
   /** Behind a reverse proxy: the client's address is the last one the proxy added to X-Forwarded-For. */
   trustProxy: boolean
@@ -27,28 +30,10 @@ export const publicUser = (user: User) => ({
   isGuest: user.isGuest,
 })
 
-export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').pop()?.trim()
-    if (forwarded) return forwarded
-  }
-  return c.env?.incoming?.socket.remoteAddress ?? 'unknown'
-}
-
 export function authRoutes({ users, sessions, secureCookies, limits, trustProxy }: AuthDeps) {
   const startSession = async (c: Context<AppEnv>, user: User) => {
     const { token, session } = await sessions.create(user.id)
     writeSessionCookie(c, token, session.expiresAt, secureCookies)
-  }
-
-  /** A 429 with Retry-After once any of the keys has used up its attempts; null while none has. */
-  const rateLimited = (c: Context<AppEnv>, keys: [RateLimiter, string][]) => {
-    for (const [limiter, key] of keys) {
-      if (limiter.take(key)) continue
-      c.header('Retry-After', String(limiter.retryAfter(key)))
-      return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
-    }
-    return null
   }
 
   return new Hono<AppEnv>()
@@ -69,9 +54,10 @@ export function authRoutes({ users, sessions, secureCookies, limits, trustProxy 
     })
     .post('/login', jsonBody(LoginBody), async (c) => {
       const { email, password } = c.req.valid('json')
+      const address = clientAddress(c, trustProxy)
       const limited = rateLimited(c, [
-        [limits.byAddress, `login:${clientAddress(c, trustProxy)}`],
-        [limits.byAccount, `login:${email}`],
+        [limits.byAddress, `login:${address}`],
+        [limits.byAccount, `login:${email} ${address}`],
       ])
       if (limited) return limited
       const found = await users.findByEmail(email)
