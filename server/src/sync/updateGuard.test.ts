@@ -1,6 +1,5 @@
 import { BOARD_LIMITS, CloseCode, VOTES_KEY } from '@refinery/shared'
 import fc from 'fast-check'
-import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { craft, item } from '../../test/craftedUpdates'
