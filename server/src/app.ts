@@ -59,7 +59,7 @@ const CONTENT_SECURITY_POLICY = {
 export function createApp({ config, logger, store, sync, relay, metrics }: AppDeps) {
   const secureCookies = config.publicUrl.startsWith('https:')
   const users = new UserStore(store.sql)
-  const sessions = new SessionStore(store.sql)
+  const sessions = new SessionStore(store.sql, { lifetimeMs: config.sessionLifetimeMs })
   const boards = new BoardStore(store.sql)
   const versions = new VersionStore(store.sql)
   const boardDeps = {
