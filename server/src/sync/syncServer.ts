@@ -8,6 +8,7 @@ import { Connection, connectionOf, type Participant, type SyncSocket } from './c
 import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
+import { type SessionLookup, SessionWatch } from './sessionWatch'
 import { touchesVotes } from './votesGuard'
 
 /** The transaction origin of the server's own changes to a document. */
@@ -27,6 +28,8 @@ export interface SyncServerOptions {
   heartbeatMs?: number
   /** Other instances serving the same boards (Redis); none on a single instance. */
   relay?: Relay | undefined
+  /** Where the sessions of open sockets are looked up; a socket closes when its session ends. */
+  sessionStore: SessionLookup
   metrics?: SyncMetrics | undefined
 }
 
@@ -54,6 +57,8 @@ export class SyncServer {
   private closing = false
 
   private readonly heartbeat: NodeJS.Timeout
+  /** Ends sockets with their session; the auth routes report logouts and password changes to it. */
+  readonly sessions: SessionWatch
   /**
    * One set of listeners for every socket: each finds its connection on the socket (`this`), so a
    * socket costs no closures of its own.
@@ -91,6 +96,11 @@ export class SyncServer {
     // One timer for every socket, rather than one per socket.
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000)
     this.heartbeat.unref()
+    this.sessions = new SessionWatch({
+      lookup: options.sessionStore,
+      logger: options.logger,
+      connections: () => this.connections(),
+    })
   }
 
   private checkHeartbeats(): void {
@@ -120,6 +130,10 @@ export class SyncServer {
     return count
   }
 
+  private *connections(): Generator<Connection> {
+    for (const room of this.rooms.values()) yield* room.connections
+  }
+
   /** The loaded room of a board, if any (for tests and metrics). */
   peekRoom(boardId: string): Room | undefined {
     return this.rooms.get(boardId)
@@ -132,6 +146,10 @@ export class SyncServer {
   accept(socket: SyncSocket, boardId: string, participant: Participant): void {
     if (this.closing) {
       socket.close(CloseCode.ServiceRestart, 'server is restarting')
+      return
+    }
+    if (!this.sessions.admit(participant.session)) {
+      socket.close(CloseCode.Unauthorized, 'your session has ended')
       return
     }
     const room = this.openRoom(boardId)
@@ -494,6 +512,7 @@ export class SyncServer {
   async close(): Promise<void> {
     this.closing = true
     clearInterval(this.heartbeat)
+    this.sessions.stop()
     if (this.dirty.size > 0) this.pipeline = this.pipeline.then(() => this.flush())
     await this.pipeline
     for (const room of this.rooms.values()) {
