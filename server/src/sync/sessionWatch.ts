@@ -1,6 +1,7 @@
 import { CloseCode } from '@refinery/shared'
 import type { Logger } from '../logger'
 import type { Connection, SocketSession } from './connection'
+import type { Relay, SessionMessage } from './relay'
 
 /** Where the core asks when a session ends: sessions slide with use, so the store has the last word. */
 export interface SessionLookup {
@@ -11,6 +12,8 @@ export interface SessionLookup {
 export interface SessionWatchOptions {
   lookup: SessionLookup
   logger: Logger
+  /** Other instances, whose sockets of an ended session close too; none on a single instance. */
+  relay?: Relay | undefined
   /** Every open socket of this instance. */
   connections: () => Iterable<Connection>
 }
@@ -33,10 +36,16 @@ export class SessionWatch {
   /** No socket's session looks expired before this: until then a sweep is one comparison. */
   private earliestExpiry = Number.POSITIVE_INFINITY
   private readonly recentlyEnded = new Map<string, number>()
+  /** After the relay lost messages: the next sweep looks every socket's session up. */
+  private lookUpAll = false
   private sweeping = false
   private readonly sweeper: NodeJS.Timeout
 
   constructor(private readonly options: SessionWatchOptions) {
+    options.relay?.onSessions((message) => this.receive(message))
+    options.relay?.onRecovered(() => {
+      this.lookUpAll = true
+    })
     // Like the heartbeat, one timer for every socket rather than one per socket.
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS)
     this.sweeper.unref()
@@ -53,16 +62,23 @@ export class SessionWatch {
   sessionsEnded(sessionIds: readonly string[]): void {
     if (sessionIds.length === 0) return
     this.end(sessionIds)
+    this.options.relay?.publishSessions({ kind: 'sessions-ended', sessionIds: [...sessionIds] })
   }
 
   /** A session swapped for a fresh one in the same browser: its sockets, on every instance, carry on. */
   sessionReplaced(sessionId: string, by: SocketSession): void {
     const fresh = { id: by.id, expiresAt: by.expiresAt }
     this.replace(sessionId, fresh)
+    this.options.relay?.publishSessions({ kind: 'session-replaced', sessionId, by: fresh })
   }
 
   stop(): void {
     clearInterval(this.sweeper)
+  }
+
+  private receive(message: SessionMessage): void {
+    if (message.kind === 'sessions-ended') this.end(message.sessionIds)
+    else this.replace(message.sessionId, message.by)
   }
 
   private end(sessionIds: readonly string[]): void {
@@ -89,14 +105,16 @@ export class SessionWatch {
     for (const [id, endedAt] of this.recentlyEnded) {
       if (now - endedAt > REMEMBER_ENDED_MS) this.recentlyEnded.delete(id)
     }
-    if (this.sweeping || now < this.earliestExpiry) return
+    if (this.sweeping || (now < this.earliestExpiry && !this.lookUpAll)) return
     this.sweeping = true
+    const everyone = this.lookUpAll
+    this.lookUpAll = false
     // The sockets to look up, by session; the others set the next sweep's bar.
     const due = new Map<string, Connection[]>()
     this.earliestExpiry = Number.POSITIVE_INFINITY
     for (const connection of this.options.connections()) {
       const { session } = connection.participant
-      if (session.expiresAt > now) {
+      if (!everyone && session.expiresAt > now) {
         this.earliestExpiry = Math.min(this.earliestExpiry, session.expiresAt)
         continue
       }
@@ -112,6 +130,7 @@ export class SessionWatch {
     } catch (error) {
       // Storage is away: keep the sockets not looked up yet, and ask again on the next sweep.
       this.options.logger.error({ err: error }, 'could not look the sessions of open sockets up')
+      if (everyone) this.lookUpAll = true
       for (const sockets of due.values()) {
         for (const { participant } of sockets) {
           this.earliestExpiry = Math.min(this.earliestExpiry, participant.session.expiresAt)

@@ -99,6 +99,7 @@ export class SyncServer {
     this.sessions = new SessionWatch({
       lookup: options.sessionStore,
       logger: options.logger,
+      relay: options.relay,
       connections: () => this.connections(),
     })
   }
