@@ -173,16 +173,19 @@ export async function addMember(
   boardId: string,
   cookie: string,
   role: string,
+  origin?: string,
 ) {
   const invite = await api(port, `/api/boards/${boardId}/invites`, {
     method: 'POST',
     body: { role },
     cookie: ownerCookie,
+    ...(origin ? { origin } : {}),
   })
   const accepted = await api(port, `/api/invites/${invite.body.token}/accept`, {
     method: 'POST',
     body: {},
     cookie,
+    ...(origin ? { origin } : {}),
   })
   if (accepted.status !== 200) throw new Error(`joining failed: ${accepted.status}`)
 }

@@ -3,6 +3,7 @@ import { CloseCode } from '@refinery/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
+  addMember,
   api,
   cleanupAfterEach,
   closeWithin,
@@ -156,6 +157,52 @@ describe('several instances on PostgreSQL and Redis', () => {
     const restarted = await startRedis(redis.port)
     cleanup(() => restarted.stop())
     expect((await closed).code).toBe(CloseCode.Unauthorized)
+  })
+
+  it('removing a member or lowering their role on one instance reaches their sockets on the other within a second', async () => {
+    const { a, b, origin, connect } = await cluster()
+    const owner = await signUp(a.port, 'Olivia', origin)
+    const boardId = await createBoard(a.port, owner.cookie, 'Members', origin)
+    const join = async (name: string) => {
+      const person = await signUp(a.port, name, origin)
+      await addMember(a.port, owner.cookie, boardId, person.cookie, 'editor', origin)
+      return person
+    }
+    const member = (person: { id: string }) => `/api/boards/${boardId}/members/${person.id}`
+    const removed = await join('Rex')
+    const lowered = await join('Lou')
+    const onA = connect(a.port, boardId, owner.cookie)
+    const louOnB = connect(b.port, boardId, lowered.cookie)
+    const { socket, opened } = openRawSocket(b.port, boardId, { cookie: removed.cookie, origin })
+    cleanup(() => socket.terminate())
+    await Promise.all([waitForSync(onA), waitForSync(louOnB), opened])
+    cards(louOnB).set('before', 'ok')
+    await waitFor(() => cards(onA).get('before') === 'ok', { message: 'the editor’s edit to cross' })
+
+    const started = Date.now()
+    const closed = closeWithin(socket, 2000)
+    const removal = await api(a.port, member(removed), { method: 'DELETE', cookie: owner.cookie, origin })
+    expect(removal.status).toBe(204)
+    const { code, at } = await closed
+    expect(code).toBe(CloseCode.NotFound)
+    expect((at ?? Number.POSITIVE_INFINITY) - started).toBeLessThan(1000)
+
+    const lowering = await api(a.port, member(lowered), {
+      method: 'PATCH',
+      body: { role: 'viewer' },
+      cookie: owner.cookie,
+      origin,
+    })
+    expect(lowering.status).toBe(200)
+    // The contract's second, then an edit from the socket that is read-only now.
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    cards(louOnB).set('after', 'dropped')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(cards(onA).has('after')).toBe(false)
+    const fresh = connect(a.port, boardId, owner.cookie)
+    await waitForSync(fresh)
+    expect(cards(fresh).has('before')).toBe(true)
+    expect(cards(fresh).has('after')).toBe(false)
   })
 
   it('SIGTERM of one instance while people edit: they reconnect to the other and nothing is lost', async () => {
