@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import type { RateLimit } from './auth/rateLimit'
+import { SESSION_LIFETIME_MS } from './auth/sessions'
 
 export interface Config {
   port: number
@@ -17,6 +18,8 @@ export interface Config {
   roomIdleMs: number
   /** How often sockets are pinged; one silent for two pings is dropped. */
   heartbeatMs: number
+  /** How long a session lives after its last use; its sockets close when it ends. */
+  sessionLifetimeMs: number
   /** The built client to serve; null serves the API only. */
   clientDist: string | null
   logLevel: string
@@ -63,6 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024),
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000),
     heartbeatMs: integer(env, 'HEARTBEAT_MS', 30_000),
+    sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_MS', SESSION_LIFETIME_MS),
     clientDist:
       env.CLIENT_DIST === ''
         ? null

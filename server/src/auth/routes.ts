@@ -7,12 +7,20 @@ import { clearSessionCookie, writeSessionCookie } from './cookies'
 import { requireUser } from './middleware'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password'
 import { clientAddress, type RateLimiter, rateLimited } from './rateLimit'
-import type { SessionStore, User } from './sessions'
+import type { Session, SessionStore, User } from './sessions'
 import { EmailTakenError, type UserStore } from './users'
+
+/** What the live side must hear about, so a socket ends with its session within a second. */
+export interface SessionEvents {
+  sessionsEnded(sessionIds: readonly string[]): void
+  /** The session was swapped for a fresh one in the same browser, which keeps its sockets. */
+  sessionReplaced(sessionId: string, by: Session): void
+}
 
 export interface AuthDeps {
   users: UserStore
   sessions: SessionStore
+  events: SessionEvents
   secureCookies: boolean
   /**
    * Attempts per client address, and per account: a login's per-account count is kept per client
@@ -30,10 +38,11 @@ export const publicUser = (user: User) => ({
   isGuest: user.isGuest,
 })
 
-export function authRoutes({ users, sessions, secureCookies, limits, trustProxy }: AuthDeps) {
+export function authRoutes({ users, sessions, events, secureCookies, limits, trustProxy }: AuthDeps) {
   const startSession = async (c: Context<AppEnv>, user: User) => {
     const { token, session } = await sessions.create(user.id)
     writeSessionCookie(c, token, session.expiresAt, secureCookies)
+    return session
   }
 
   return new Hono<AppEnv>()
@@ -70,24 +79,31 @@ export function authRoutes({ users, sessions, secureCookies, limits, trustProxy 
       return c.json(publicUser(found))
     })
     .post('/logout', async (c) => {
-      if (c.var.session) await sessions.invalidate(c.var.session.id)
+      if (c.var.session) {
+        await sessions.invalidate(c.var.session.id)
+        events.sessionsEnded([c.var.session.id])
+      }
       clearSessionCookie(c, secureCookies)
       return c.body(null, 204)
     })
     .post('/password', requireUser, jsonBody(ChangePasswordBody), async (c) => {
       const user = c.var.user as User
+      const current = c.var.session as Session
       const { currentPassword, newPassword } = c.req.valid('json')
       // A stolen session must not become a way to guess the account's password.
       const limited = rateLimited(c, [[limits.byAccount, `password:${user.id}`]])
       if (limited) return limited
-      const current = await users.passwordHashOf(user.id)
-      if (!current || !(await verifyPassword(current, currentPassword))) {
+      const hash = await users.passwordHashOf(user.id)
+      if (!hash || !(await verifyPassword(hash, currentPassword))) {
         return apiError(c, 401, 'invalid_credentials', 'The current password is wrong')
       }
       await users.setPasswordHash(user.id, await hashPassword(newPassword))
-      // A changed password ends every session of the account, this one included; then a fresh one.
-      await sessions.invalidateAllOf(user.id)
-      await startSession(c, user)
+      // A changed password ends every session of the account, this one included; then a fresh one,
+      // which this browser's open sockets carry on under.
+      const ended = await sessions.invalidateAllOf(user.id)
+      const fresh = await startSession(c, user)
+      events.sessionReplaced(current.id, fresh)
+      events.sessionsEnded(ended.filter((id) => id !== current.id))
       return c.body(null, 204)
     })
 }

@@ -5,11 +5,19 @@ import type { Room } from './room'
 
 let nextConnectionId = 1
 
+/** The sign-in a socket was opened under: the socket closes when it ends. */
+export interface SocketSession {
+  id: string
+  /** When it ends, as known when last looked at; sessions slide with use, so it may be later now. */
+  expiresAt: number
+}
+
 /** Who is on the other end of a socket, and what they may do there. */
 export interface Participant {
   /** The signed-in person; their id and name are stamped on the presence they announce. */
   identity: Identity
   role: Role
+  session: SocketSession
 }
 
 /**

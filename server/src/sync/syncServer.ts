@@ -9,6 +9,7 @@ import { Connection, connectionOf, type Participant, type SyncSocket } from './c
 import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
+import { type SessionLookup, SessionWatch } from './sessionWatch'
 import { checkClientUpdate } from './updateGuard'
 
 /** The transaction origin of the server's own changes to a document. */
@@ -28,6 +29,8 @@ export interface SyncServerOptions {
   heartbeatMs?: number
   /** Other instances serving the same boards (Redis); none on a single instance. */
   relay?: Relay | undefined
+  /** Where the sessions of open sockets are looked up; a socket closes when its session ends. */
+  sessionStore: SessionLookup
   metrics?: SyncMetrics | undefined
 }
 
@@ -55,6 +58,8 @@ export class SyncServer {
   private closing = false
 
   private readonly heartbeat: NodeJS.Timeout
+  /** Ends sockets with their session; the auth routes report logouts and password changes to it. */
+  readonly sessions: SessionWatch
   /**
    * One set of listeners for every socket: each finds its connection on the socket (`this`), so a
    * socket costs no closures of its own.
@@ -92,6 +97,12 @@ export class SyncServer {
     // One timer for every socket, rather than one per socket.
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000)
     this.heartbeat.unref()
+    this.sessions = new SessionWatch({
+      lookup: options.sessionStore,
+      logger: options.logger,
+      relay: options.relay,
+      connections: () => this.connections(),
+    })
   }
 
   private checkHeartbeats(): void {
@@ -121,6 +132,10 @@ export class SyncServer {
     return count
   }
 
+  private *connections(): Generator<Connection> {
+    for (const room of this.rooms.values()) yield* room.connections
+  }
+
   /** The loaded room of a board, if any (for tests and metrics). */
   peekRoom(boardId: string): Room | undefined {
     return this.rooms.get(boardId)
@@ -133,6 +148,10 @@ export class SyncServer {
   accept(socket: SyncSocket, boardId: string, participant: Participant): void {
     if (this.closing) {
       socket.close(CloseCode.ServiceRestart, 'server is restarting')
+      return
+    }
+    if (!this.sessions.admit(participant.session)) {
+      socket.close(CloseCode.Unauthorized, 'your session has ended')
       return
     }
     const room = this.openRoom(boardId)
@@ -536,6 +555,7 @@ export class SyncServer {
   async close(): Promise<void> {
     this.closing = true
     clearInterval(this.heartbeat)
+    this.sessions.stop()
     if (this.dirty.size > 0) this.pipeline = this.pipeline.then(() => this.flush())
     await this.pipeline
     for (const room of this.rooms.values()) {
