@@ -79,8 +79,9 @@ describe('buildStoredDocument', () => {
     const [vote] = editsOf(server, () => server.getMap('votes').set('card|u1', 1))
     // The attacker's overwrite of the server's next vote, stored before the vote itself.
     const future = new Y.Doc()
-    future.clientID = server.clientID
     Y.applyUpdate(future, vote as Uint8Array)
+    // Set after: Yjs gives a document a new id when a remote update uses its own.
+    future.clientID = server.clientID
     const [nextVote] = editsOf(future, () => future.getMap('votes').set('card|u2', 1))
     const attacker = new Y.Doc()
     Y.applyUpdate(attacker, Y.encodeStateAsUpdate(future))

@@ -40,6 +40,8 @@ export class Connection {
   awarenessClient: number | null = null
   /** Whether the client answered the last heartbeat ping. */
   alive = true
+  /** Updates that build on changes the server does not hold yet, waiting for them (see `SyncServer.hold`). */
+  waiting: { updates: Uint8Array[]; bytes: number; since: number } | null = null
   /** Frames that arrived while the room was loading, handled in order once it has; then null. */
   early: Uint8Array[] | null = []
 

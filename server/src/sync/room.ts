@@ -262,6 +262,10 @@ export class Room {
     return this.unstored > 0
   }
 
+  get hasPendingUpdates(): boolean {
+    return (this.pendingUpdates?.length ?? 0) > 0
+  }
+
   get hasPendingAwareness(): boolean {
     return (this.pendingAwareness?.size ?? 0) > 0
   }

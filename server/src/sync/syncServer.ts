@@ -1,6 +1,6 @@
 import { CloseCode, can, type Role } from '@refinery/shared'
 import type { WebSocket } from 'ws'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
@@ -11,6 +11,9 @@ import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
 import { type SessionLookup, SessionWatch } from './sessionWatch'
 import { checkClientUpdate } from './updateGuard'
+
+/** How much of a client's updates may wait for changes the server does not hold yet (see `hold`). */
+const WAITING_LIMIT = { updates: 256, bytes: 4 * 1024 * 1024 }
 
 /** The transaction origin of the server's own changes to a document. */
 const SERVER_ORIGIN = Symbol('refinery-server')
@@ -108,6 +111,12 @@ export class SyncServer {
   private checkHeartbeats(): void {
     for (const room of this.rooms.values()) {
       for (const connection of room.connections) {
+        if (
+          connection.waiting &&
+          Date.now() - connection.waiting.since > (this.options.heartbeatMs ?? 30_000)
+        ) {
+          this.reject(connection, CloseCode.Resync, 'changes waited too long for what they build on')
+        }
         if (!connection.alive) {
           this.options.logger.info(
             { boardId: room.boardId, connection: connection.id },
@@ -228,6 +237,9 @@ export class SyncServer {
     }
     if (update) {
       room.queueUpdate(update)
+      // What waited for this change is checked again now: a vote forged on the server's next vote
+      // is refused here.
+      this.releaseWaiting(room)
       this.dirty.add(room)
       this.scheduleFlush()
       // The flush was queued before this callback, so the pipeline it joins includes it.
@@ -326,20 +338,7 @@ export class SyncServer {
           // A client with nothing new answers our sync step 1 with the empty update: nothing to keep,
           // and no reason to build the board's document from its stored bytes.
           if (isEmptyUpdate(message.update)) return
-          {
-            // Checked before any of it is applied, stored or relayed; throws (a malformed frame)
-            // when it does not decode.
-            const refusal = checkClientUpdate(room.doc, message.update)
-            if (refusal) {
-              this.reject(connection, refusal.code, refusal.reason)
-              return
-            }
-          }
-          if (!room.acceptClientUpdate(connection, message.update)) {
-            this.reject(connection, CloseCode.UnappliableUpdate, 'the update does not apply to this board')
-            this.restartRoom(room)
-            return
-          }
+          if (!this.takeClientUpdate(room, connection, message.update)) return
           this.options.metrics?.updateReceived()
           break
         case 'awareness':
@@ -362,6 +361,73 @@ export class SyncServer {
     } catch (error) {
       const reason = error instanceof MalformedMessageError ? error.message : 'the update does not apply'
       this.reject(connection, CloseCode.MalformedMessage, reason.slice(0, 120))
+    }
+  }
+
+  /**
+   * Checks a client's update before any of it is applied, stored or relayed, then applies and queues
+   * it; returns whether it did. Throws (a malformed frame) when the update does not decode. An update
+   * that builds on changes the server does not hold yet waits (see `hold`); anything else refused
+   * closes the socket with its own code.
+   */
+  private takeClientUpdate(room: Room, connection: Connection, update: Uint8Array): boolean {
+    const refusal = checkClientUpdate(room.doc, update)
+    if (refusal?.code === CloseCode.Resync) {
+      this.hold(connection, update)
+      return false
+    }
+    if (refusal) {
+      this.reject(connection, refusal.code, refusal.reason)
+      return false
+    }
+    if (!this.apply(room, connection, update)) return false
+    this.releaseWaiting(room)
+    return true
+  }
+
+  private apply(room: Room, connection: Connection, update: Uint8Array): boolean {
+    if (room.acceptClientUpdate(connection, update)) return true
+    this.reject(connection, CloseCode.UnappliableUpdate, 'the update does not apply to this board')
+    this.restartRoom(room)
+    return false
+  }
+
+  /**
+   * Keeps an update that builds on changes the server does not hold yet, unapplied, until they come:
+   * a client that edits while it reconnects sends its new edits before the sync handshake has sent
+   * the offline ones they follow. Yjs would keep such an update pending and apply it later, unchecked;
+   * here it is checked again, whole, when it can be. Past a bound, or a heartbeat, the socket is
+   * closed for the client to sync again.
+   */
+  private hold(connection: Connection, update: Uint8Array): void {
+    connection.waiting ??= { updates: [], bytes: 0, since: Date.now() }
+    const { waiting } = connection
+    waiting.updates.push(update)
+    waiting.bytes += update.byteLength
+    if (waiting.updates.length > WAITING_LIMIT.updates || waiting.bytes > WAITING_LIMIT.bytes) {
+      this.reject(connection, CloseCode.Resync, 'too many changes wait for changes the server does not have')
+    }
+  }
+
+  /** Applies what waits and can be applied now, until nothing more can. */
+  private releaseWaiting(room: Room): void {
+    let progress = true
+    while (progress) {
+      progress = false
+      for (const connection of room.connections) {
+        const waiting = connection.waiting
+        if (!waiting || !connection.isOpen) continue
+        const update =
+          waiting.updates.length === 1 ? (waiting.updates[0] as Uint8Array) : Y.mergeUpdates(waiting.updates)
+        const refusal = checkClientUpdate(room.doc, update)
+        if (refusal?.code === CloseCode.Resync) continue
+        connection.waiting = null
+        if (refusal) this.reject(connection, refusal.code, refusal.reason)
+        else if (this.apply(room, connection, update)) {
+          this.options.metrics?.updateReceived()
+          progress = true
+        } else return
+      }
     }
   }
 
@@ -443,6 +509,11 @@ export class SyncServer {
       switch (message.kind) {
         case 'update':
           room.applyRelayedUpdate(message.update)
+          this.releaseWaiting(room)
+          if (room.hasPendingUpdates) {
+            this.dirty.add(room)
+            this.scheduleFlush()
+          }
           break
         case 'awareness':
           room.applyRelayedAwareness(message.update)

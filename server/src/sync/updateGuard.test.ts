@@ -207,8 +207,9 @@ describe('checkClientUpdate: updates that build on what the server does not have
     const { server, client } = synced()
     // The attacker predicts the server's next vote: the server's client id and its next clock.
     const future = new Y.Doc()
-    future.clientID = server.clientID
     Y.applyUpdate(future, Y.encodeStateAsUpdate(server))
+    // Set after: Yjs gives a document a new id when a remote update uses its own.
+    future.clientID = server.clientID
     future.getMap(VOTES_KEY).set('shape:a|u2', 1)
     Y.applyUpdate(client, Y.encodeStateAsUpdate(future))
     const predicted = Y.encodeStateVector(future)
