@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { collaboratorCursors, expectConnected, shapes, signedUp } from './board'
+import { collaboratorCursors, expectConnected, shapes, signedUp, twoPeopleOnABoard } from './board'
 
 test('an owner shares an editor link; a guest joins with just a name, and both work together', async ({
   browser,
@@ -135,4 +135,37 @@ test('changing the password signs the account out everywhere else', async ({ bro
   expect((await elsewhere.request.get('/api/me')).status()).toBe(401)
   expect((await here.request.get('/api/me')).status()).toBe(200)
   for (const context of contexts) await context.close()
+})
+
+test('a board open in another browser stops taking edits the moment that session is signed out', async ({
+  browser,
+}) => {
+  const { alice, bob, boardId } = await twoPeopleOnABoard(browser)
+  // Alice also has the board open on a second device, under a session of its own.
+  const email = (await (await alice.context.request.get('/api/me')).json()).email as string
+  const tablet = await browser.newContext()
+  expect(
+    (
+      await tablet.request.post('/api/auth/login', { data: { email, password: 'correct horse battery' } })
+    ).ok(),
+  ).toBe(true)
+  const tabletPage = await tablet.newPage()
+  await tabletPage.goto(`/b/${boardId}`)
+  await expectConnected(tabletPage)
+
+  // Signing the tablet's session out elsewhere (here: its own cookie, from a script) closes its socket.
+  expect((await tablet.request.post('/api/auth/logout')).status()).toBe(204)
+  await expect(tabletPage.getByTestId('connection-error')).toContainText('Sign in', { timeout: 3000 })
+
+  // What the tablet does afterwards reaches nobody; Alice's own laptop and Bob carry on.
+  await tabletPage.evaluate(() => {
+    window.refinery?.editor.createShape({ id: 'shape:after-logout' as never, type: 'geo', x: 0, y: 0 })
+  })
+  await expectConnected(alice.page)
+  await expectConnected(bob.page)
+  await bob.page.waitForTimeout(500)
+  expect(
+    await bob.page.evaluate(() => window.refinery?.editor.getShape('shape:after-logout' as never)),
+  ).toBeUndefined()
+  await tablet.close()
 })

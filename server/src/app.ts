@@ -10,7 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { requireUser, sessionMiddleware } from './auth/middleware'
 import { RateLimiter } from './auth/rateLimit'
 import { authRoutes, publicUser } from './auth/routes'
-import { SessionStore, type User } from './auth/sessions'
+import type { SessionStore, User } from './auth/sessions'
 import { UserStore } from './auth/users'
 import { backlogRoutes } from './boards/backlogRoutes'
 import { BoardStore } from './boards/boardStore'
@@ -33,6 +33,8 @@ export interface AppDeps {
   config: Config
   logger: Logger
   store: Storage
+  /** Shared with the sync core, which looks up the sessions of open sockets. */
+  sessions: SessionStore
   sync: SyncServer
   relay?: Relay | undefined
   metrics?: Metrics | undefined
@@ -56,10 +58,9 @@ const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 }
 
-export function createApp({ config, logger, store, sync, relay, metrics }: AppDeps) {
+export function createApp({ config, logger, store, sessions, sync, relay, metrics }: AppDeps) {
   const secureCookies = config.publicUrl.startsWith('https:')
   const users = new UserStore(store.sql)
-  const sessions = new SessionStore(store.sql)
   const boards = new BoardStore(store.sql)
   const versions = new VersionStore(store.sql)
   const boardDeps = {
@@ -74,6 +75,10 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
   const limits = {
     byAddress: new RateLimiter(config.authRateLimit.byAddress),
     byAccount: new RateLimiter(config.authRateLimit.byAccount),
+  }
+  const guestLimits = {
+    byAddress: new RateLimiter(config.guestRateLimit.byAddress),
+    byInvite: new RateLimiter(config.guestRateLimit.byInvite),
   }
 
   const app = new Hono<AppEnv>()
@@ -135,10 +140,20 @@ export function createApp({ config, logger, store, sync, relay, metrics }: AppDe
       return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType })
     })
     .get('/api/me', requireUser, (c) => c.json(publicUser(c.var.user as User)))
-    .route('/api/auth', authRoutes({ users, sessions, secureCookies, limits, trustProxy: config.trustProxy }))
+    .route(
+      '/api/auth',
+      authRoutes({
+        users,
+        sessions,
+        events: sync.sessions,
+        secureCookies,
+        limits,
+        trustProxy: config.trustProxy,
+      }),
+    )
     .route('/api/boards', boardRoutes(boardDeps))
     .route('/api/boards', backlogRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
-    .route('/api/invites', inviteRoutes(boardDeps))
+    .route('/api/invites', inviteRoutes({ ...boardDeps, guestLimits, trustProxy: config.trustProxy }))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')
       return c.body(

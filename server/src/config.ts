@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import type { RateLimit } from './auth/rateLimit'
+import { SESSION_LIFETIME_MS } from './auth/sessions'
 
 export interface Config {
   port: number
@@ -17,13 +18,20 @@ export interface Config {
   roomIdleMs: number
   /** How often sockets are pinged; one silent for two pings is dropped. */
   heartbeatMs: number
+  /** How long a session lives after its last use; its sockets close when it ends. */
+  sessionLifetimeMs: number
   /** The built client to serve; null serves the API only. */
   clientDist: string | null
   logLevel: string
   /** Whether a reverse proxy in front sets X-Forwarded-For (for per-address rate limits). */
   trustProxy: boolean
-  /** Login and sign-up attempts allowed per client address and per account. */
+  /**
+   * Login and sign-up attempts allowed per client address; login attempts per account from one client
+   * address (and password changes per account).
+   */
   authRateLimit: { byAddress: RateLimit; byAccount: RateLimit }
+  /** Guest accounts an invite link may make, per client address and per link. */
+  guestRateLimit: { byAddress: RateLimit; byInvite: RateLimit }
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -58,6 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024),
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000),
     heartbeatMs: integer(env, 'HEARTBEAT_MS', 30_000),
+    sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_MS', SESSION_LIFETIME_MS),
     clientDist:
       env.CLIENT_DIST === ''
         ? null
@@ -67,6 +76,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authRateLimit: {
       byAddress: { limit: integer(env, 'AUTH_RATE_LIMIT_PER_ADDRESS', 30), windowMs: 60_000 },
       byAccount: { limit: integer(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10), windowMs: 15 * 60_000 },
+    },
+    // A whole workshop room behind one office NAT joins one link within minutes; a script from one
+    // address is held to 10 guests a minute on average, and a shared link to 20 from everywhere.
+    guestRateLimit: {
+      byAddress: { limit: integer(env, 'GUEST_RATE_LIMIT_PER_ADDRESS', 100), windowMs: 10 * 60_000 },
+      byInvite: { limit: integer(env, 'GUEST_RATE_LIMIT_PER_INVITE', 200), windowMs: 10 * 60_000 },
     },
   }
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
+import { SessionStore } from './auth/sessions'
 import type { Config } from './config'
 import type { Logger } from './logger'
 import { createMetrics } from './metrics'
@@ -41,16 +42,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error
   })
   const metrics = createMetrics()
+  const sessions = new SessionStore(store.sql, { lifetimeMs: config.sessionLifetimeMs })
   const sync = new SyncServer({
     store,
     logger,
     roomIdleMs: config.roomIdleMs,
     heartbeatMs: config.heartbeatMs,
     relay,
+    sessionStore: sessions,
     metrics: metrics.sync,
   })
   metrics.watch(sync)
-  const { app, attachWebSocket, wss } = createApp({ config, logger, store, sync, relay, metrics })
+  const { app, attachWebSocket, wss } = createApp({ config, logger, store, sessions, sync, relay, metrics })
 
   const server = await new Promise<Server>((resolve, reject) => {
     // Without createServer options, @hono/node-server serves plain HTTP/1.1 from node:http.

@@ -114,21 +114,35 @@ export async function api<T = any>(
 
 let people = 0
 
-/** A new account, signed in: its cookie and user. */
+/** The password of every account `signUp` makes. */
+export const PASSWORD = 'correct horse battery'
+
+/** A new account, signed in: its cookie and user, and the email it signs in with (password `PASSWORD`). */
 export async function signUp(
   port: number,
   name = 'Ada',
   origin?: string,
-): Promise<{ cookie: string; id: string; name: string }> {
+): Promise<{ cookie: string; id: string; name: string; email: string }> {
   people++
   const email = `${name.toLowerCase().replace(/\W/g, '')}.${people}.${Date.now()}@example.com`
   const response = await api(port, '/api/auth/signup', {
     method: 'POST',
-    body: { email, password: 'correct horse battery', name },
+    body: { email, password: PASSWORD, name },
     ...(origin ? { origin } : {}),
   })
   if (response.status !== 201 || !response.setCookie) throw new Error(`sign-up failed: ${response.status}`)
-  return { cookie: response.setCookie, id: response.body.id, name }
+  return { cookie: response.setCookie, id: response.body.id, name, email }
+}
+
+/** Another session of an account `signUp` made, as a second browser would sign in: its cookie. */
+export async function logIn(port: number, email: string, origin?: string): Promise<string> {
+  const response = await api(port, '/api/auth/login', {
+    method: 'POST',
+    body: { email, password: PASSWORD },
+    ...(origin ? { origin } : {}),
+  })
+  if (response.status !== 200 || !response.setCookie) throw new Error(`login failed: ${response.status}`)
+  return response.setCookie
 }
 
 export async function createBoard(
@@ -159,16 +173,19 @@ export async function addMember(
   boardId: string,
   cookie: string,
   role: string,
+  origin?: string,
 ) {
   const invite = await api(port, `/api/boards/${boardId}/invites`, {
     method: 'POST',
     body: { role },
     cookie: ownerCookie,
+    ...(origin ? { origin } : {}),
   })
   const accepted = await api(port, `/api/invites/${invite.body.token}/accept`, {
     method: 'POST',
     body: {},
     cookie,
+    ...(origin ? { origin } : {}),
   })
   if (accepted.status !== 200) throw new Error(`joining failed: ${accepted.status}`)
 }
@@ -235,6 +252,20 @@ export function openRawSocket(
 
 export function closeCode(socket: WebSocket): Promise<number> {
   return new Promise((resolve) => socket.once('close', (code) => resolve(code)))
+}
+
+/** The socket's close code and when it came (`Date.now()`), or null for both if it is still open after `ms`. */
+export function closeWithin(
+  socket: WebSocket,
+  ms: number,
+): Promise<{ code: number | null; at: number | null }> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ code: null, at: null }), ms)
+    socket.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, at: Date.now() })
+    })
+  })
 }
 
 const SERVER_ENTRY = new URL(`../${TEST_BUILD}`, import.meta.url).pathname

@@ -44,9 +44,13 @@ export const CloseCode = {
   StorageFailed: 4500,
 } as const
 
-/** Whether a client should reconnect after the server closed its socket with `code`. */
+/**
+ * Whether a client should reconnect after the server closed its socket with `code`. A message over the
+ * server's size limit (1009) is final too: reconnecting sends the same change again, and would loop.
+ */
 export function shouldReconnect(code: number): boolean {
   return !(
+    code === CloseCode.MessageTooBig ||
     code === CloseCode.Unauthorized ||
     code === CloseCode.Forbidden ||
     code === CloseCode.NotFound ||

@@ -9,6 +9,8 @@ import { jsonEqual } from './json'
 export const RECORDS_KEY = 'records'
 /** Dot votes, `cardId|userId` → dots. Written by the server only. */
 export const VOTES_KEY = 'votes'
+/** The root maps only the server writes, through its routes (CONTRACT section 5). */
+export const SERVER_OWNED_ROOTS: ReadonlySet<string> = new Set([VOTES_KEY, 'facilitation', 'poker'])
 
 const NESTED_FIELDS = ['props', 'meta'] as const
 

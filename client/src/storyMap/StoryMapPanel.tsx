@@ -1,4 +1,5 @@
 import {
+  BOARD_LIMITS,
   JOURNEY_STEP,
   type JourneyStepProps,
   MOSCOW,
@@ -20,6 +21,7 @@ import {
 } from 'react'
 import { type Editor, useEditor, useReadonly, useValue } from 'tldraw'
 import { addLabels, estimateFrom, MOSCOW_LABELS, moscowFrom, replaced, without } from './cardFields'
+import { capList, LIST_FULL } from './fieldLimits'
 import {
   isJourneyStep,
   isReleaseSlice,
@@ -30,6 +32,7 @@ import {
   type StoryCardShape,
   type StoryMapShape,
 } from './shapeProps'
+import { LimitMessage, TextField, type TextFieldProps } from './TextField'
 import type { MyDots } from './useMyVotes'
 import type { StoryMapBoard } from './useStoryMapBoard'
 import { voteTotalsOf } from './votes'
@@ -155,6 +158,11 @@ function Labelled({
   )
 }
 
+/** One labelled text field of the panel; every story-map text goes through it, held to the board's limit. */
+function TextRow({ label, ...field }: { label: string } & Omit<TextFieldProps, 'id' | 'label'>) {
+  return <Labelled label={label}>{(id) => <TextField id={id} {...field} />}</Labelled>
+}
+
 function StoryCardFields({ card }: { card: StoryCardShape }) {
   const editor = useEditor()
   const title = useRef<HTMLInputElement>(null)
@@ -165,59 +173,39 @@ function StoryCardFields({ card }: { card: StoryCardShape }) {
   const { props } = card
   return (
     <>
-      <Labelled label="Title">
-        {(id) => (
-          <input
-            id={id}
-            ref={title}
-            className="field"
-            value={props.title}
-            placeholder="A short name for the story"
-            onChange={(event) => update({ title: event.target.value })}
-            {...handlers}
-          />
-        )}
-      </Labelled>
+      <TextRow
+        label="Title"
+        controlRef={title}
+        value={props.title}
+        placeholder="A short name for the story"
+        onChange={(title) => update({ title })}
+        {...handlers}
+      />
       <fieldset className="story-map-panel__story">
         <legend>Story</legend>
-        <Labelled label="As a">
-          {(id) => (
-            <input
-              id={id}
-              className="field"
-              value={props.asA}
-              placeholder="shopper"
-              onChange={(event) => update({ asA: event.target.value })}
-              {...handlers}
-            />
-          )}
-        </Labelled>
-        <Labelled label="I want">
-          {(id) => (
-            <textarea
-              id={id}
-              className="field field--area"
-              rows={2}
-              value={props.iWant}
-              placeholder="to pay with a saved card"
-              onChange={(event) => update({ iWant: event.target.value })}
-              {...handlers}
-            />
-          )}
-        </Labelled>
-        <Labelled label="So that">
-          {(id) => (
-            <textarea
-              id={id}
-              className="field field--area"
-              rows={2}
-              value={props.soThat}
-              placeholder="checking out takes seconds"
-              onChange={(event) => update({ soThat: event.target.value })}
-              {...handlers}
-            />
-          )}
-        </Labelled>
+        <TextRow
+          label="As a"
+          value={props.asA}
+          placeholder="shopper"
+          onChange={(asA) => update({ asA })}
+          {...handlers}
+        />
+        <TextRow
+          label="I want"
+          rows={2}
+          value={props.iWant}
+          placeholder="to pay with a saved card"
+          onChange={(iWant) => update({ iWant })}
+          {...handlers}
+        />
+        <TextRow
+          label="So that"
+          rows={2}
+          value={props.soThat}
+          placeholder="checking out takes seconds"
+          onChange={(soThat) => update({ soThat })}
+          {...handlers}
+        />
       </fieldset>
       <AcceptanceCriteria
         criteria={props.acceptance}
@@ -286,7 +274,9 @@ function AcceptanceCriteria({
     list.current?.querySelector<HTMLInputElement>('li:last-child input')?.focus()
     setFocusLast(false)
   }, [focusLast])
+  const full = criteria.length >= BOARD_LIMITS.listEntries
   const add = () => {
+    if (full) return
     onChange([...criteria, ''])
     setFocusLast(true)
   }
@@ -299,12 +289,11 @@ function AcceptanceCriteria({
             // Criteria have no ids of their own; their place in the list is what names them.
             // biome-ignore lint/suspicious/noArrayIndexKey: see above
             <li key={index}>
-              <input
-                className="field"
+              <TextField
                 value={criterion}
-                aria-label={`Acceptance criterion ${index + 1}`}
+                label={`Acceptance criterion ${index + 1}`}
                 placeholder="Given… when… then…"
-                onChange={(event) => onChange(replaced(criteria, index, event.target.value))}
+                onChange={(text) => onChange(replaced(criteria, index, text))}
                 onFocus={handlers.onFocus}
                 onKeyDown={(event) => {
                   if (event.key === 'Enter') {
@@ -326,7 +315,13 @@ function AcceptanceCriteria({
           ))}
         </ol>
       )}
-      <button type="button" className="button button--small story-map-panel__add" onClick={add}>
+      {full && <LimitMessage>{LIST_FULL}</LimitMessage>}
+      <button
+        type="button"
+        className="button button--small story-map-panel__add"
+        onClick={add}
+        disabled={full}
+      >
         + Add criterion
       </button>
     </fieldset>
@@ -343,8 +338,9 @@ function Labels({
   handlers: Handlers
 }) {
   const [draft, setDraft] = useState('')
+  const add = (typed: string) => onChange(capList(addLabels(labels, typed)).entries)
   const commit = () => {
-    if (draft.trim()) onChange(addLabels(labels, draft))
+    if (draft.trim()) add(draft)
     setDraft('')
   }
   return (
@@ -364,17 +360,16 @@ function Labels({
               </button>
             </span>
           ))}
-          <input
+          <TextField
             id={id}
             className="story-map-panel__label-input"
             value={draft}
             placeholder={labels.length ? 'Add a label' : 'checkout, mobile…'}
-            onChange={(event) => {
-              const text = event.target.value
+            onChange={(text) => {
               // A comma ends a label, as in most tag fields; the text after it is the next one's start.
               if (text.includes(',')) {
                 const last = text.lastIndexOf(',')
-                onChange(addLabels(labels, text.slice(0, last)))
+                add(text.slice(0, last))
                 setDraft(text.slice(last + 1))
               } else setDraft(text)
             }}
@@ -389,6 +384,7 @@ function Labels({
               } else handlers.onKeyDown(event)
             }}
           />
+          {labels.length >= BOARD_LIMITS.listEntries && <LimitMessage>{LIST_FULL}</LimitMessage>}
         </div>
       )}
     </Labelled>
@@ -491,32 +487,22 @@ function JourneyStepFields({ step }: { step: JourneyStepShape }) {
     editor.updateShape({ id: step.id, type: JOURNEY_STEP, props })
   return (
     <>
-      <Labelled label="Title">
-        {(id) => (
-          <input
-            id={id}
-            ref={title}
-            className="field"
-            value={step.props.title}
-            placeholder="Sign up"
-            onChange={(event) => update({ title: event.target.value })}
-            {...handlers}
-          />
-        )}
-      </Labelled>
-      <Labelled label="Description">
-        {(id) => (
-          <textarea
-            id={id}
-            className="field field--area"
-            rows={3}
-            value={step.props.description}
-            placeholder="What the user does at this step"
-            onChange={(event) => update({ description: event.target.value })}
-            {...handlers}
-          />
-        )}
-      </Labelled>
+      <TextRow
+        label="Title"
+        controlRef={title}
+        value={step.props.title}
+        placeholder="Sign up"
+        onChange={(title) => update({ title })}
+        {...handlers}
+      />
+      <TextRow
+        label="Description"
+        rows={3}
+        value={step.props.description}
+        placeholder="What the user does at this step"
+        onChange={(description) => update({ description })}
+        {...handlers}
+      />
     </>
   )
 }
@@ -528,19 +514,14 @@ function ReleaseSliceFields({ slice }: { slice: ReleaseSliceShape }) {
   const update = (props: Partial<ReleaseSliceProps>) =>
     editor.updateShape({ id: slice.id, type: RELEASE_SLICE, props })
   return (
-    <Labelled label="Name">
-      {(id) => (
-        <input
-          id={id}
-          ref={name}
-          className="field"
-          value={slice.props.name}
-          placeholder="MVP"
-          onChange={(event) => update({ name: event.target.value })}
-          {...fieldHandlers(editor)}
-        />
-      )}
-    </Labelled>
+    <TextRow
+      label="Name"
+      controlRef={name}
+      value={slice.props.name}
+      placeholder="MVP"
+      onChange={(name) => update({ name })}
+      {...fieldHandlers(editor)}
+    />
   )
 }
 

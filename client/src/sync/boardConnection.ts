@@ -4,6 +4,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { type ConnectionState, initialConnectionState, isReadyToShow } from './connectionState'
+import { sendOwnPresenceOnly } from './ownPresence'
 
 /** One open board's Yjs document, with its offline copy in IndexedDB and its socket to the server. */
 export interface BoardConnection {
@@ -40,6 +41,7 @@ export function openBoardConnection(boardId: string, options: BoardConnectionOpt
     disableBc: true,
     shouldReconnect: (event) => shouldReconnect(event.code),
   })
+  sendOwnPresenceOnly(provider)
   const $state = atom<ConnectionState>('board connection', initialConnectionState(navigator.onLine))
   const update = (changes: Partial<ConnectionState>) => $state.update((state) => ({ ...state, ...changes }))
 

@@ -55,4 +55,28 @@ describe('refusalMessage', () => {
     expect(refusalMessage(CloseCode.Unauthorized)).toMatch(/Sign in/)
     expect(refusalMessage(4999)).toMatch(/code 4999/)
   })
+
+  it('says in plain words which change the server did not keep', () => {
+    expect(refusalMessage(CloseCode.TooLarge)).toBe(
+      'A change from this browser is too large for the board (such as a text over 10,000 characters), so the server did not keep it.',
+    )
+    expect(refusalMessage(CloseCode.MessageTooBig)).toMatch(/too big to send to the board.*did not keep it/)
+    expect(refusalMessage(CloseCode.UnappliableUpdate)).toMatch(/could not take in a change.*did not keep it/)
+  })
+
+  it('says that a refused presence is fixed by a reload', () => {
+    expect(refusalMessage(CloseCode.ForgedPresence)).toMatch(/other people’s cursors.*Reload the page/)
+  })
+
+  it('names no close code for the codes it explains', () => {
+    for (const code of [
+      CloseCode.MessageTooBig,
+      CloseCode.ServerOwnedWrite,
+      CloseCode.TooLarge,
+      CloseCode.UnappliableUpdate,
+      CloseCode.ForgedPresence,
+    ]) {
+      expect(refusalMessage(code), `code ${code}`).not.toMatch(/code \d+/)
+    }
+  })
 })

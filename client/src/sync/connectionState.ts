@@ -1,4 +1,4 @@
-import { CloseCode } from '@refinery/shared'
+import { BOARD_LIMITS, CloseCode } from '@refinery/shared'
 
 /** What the connection indicator shows; the values are also its `data-status`, for the end-to-end tests. */
 export type ConnectionStatus = 'connected' | 'reconnecting' | 'offline'
@@ -50,7 +50,13 @@ export function isReadyToShow(state: ConnectionState): boolean {
   )
 }
 
-/** What to tell someone whose board the server refused, by close code. */
+/** The limit as people read it: "10,000", not "10000". */
+const FIELD_CHARS = BOARD_LIMITS.fieldChars.toLocaleString('en-US')
+
+/**
+ * What to tell someone whose board the server refused, by close code. `Resync` is not here: it
+ * reconnects, and the indicator says so.
+ */
 export function refusalMessage(code: number): string {
   switch (code) {
     case CloseCode.Unauthorized:
@@ -61,6 +67,14 @@ export function refusalMessage(code: number): string {
       return 'This board does not exist, or it was deleted.'
     case CloseCode.ServerOwnedWrite:
       return 'The server refused a change from this browser. Reload the page to carry on.'
+    case CloseCode.TooLarge:
+      return `A change from this browser is too large for the board (such as a text over ${FIELD_CHARS} characters), so the server did not keep it.`
+    case CloseCode.MessageTooBig:
+      return 'A change from this browser is too big to send to the board (such as a very large paste), so the server did not keep it.'
+    case CloseCode.UnappliableUpdate:
+      return 'The board could not take in a change from this browser, so the server did not keep it.'
+    case CloseCode.ForgedPresence:
+      return 'The server stopped this connection because this browser sent other people’s cursors as well as yours. Reload the page to carry on.'
     default:
       return `The server closed the connection to this board (code ${code}).`
   }

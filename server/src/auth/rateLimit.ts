@@ -1,3 +1,7 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/env'
+import { apiError } from '../http/errors'
+
 /** How many attempts a key may make in a window. */
 export interface RateLimit {
   limit: number
@@ -38,4 +42,26 @@ export class RateLimiter {
   private sweep(now: number): void {
     for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key)
   }
+}
+
+/**
+ * The client's address, the key of per-address limits. Behind a reverse proxy (`trustProxy`) it is the
+ * last address in X-Forwarded-For, the one the proxy added; earlier ones are the client's to forge.
+ */
+export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').pop()?.trim()
+    if (forwarded) return forwarded
+  }
+  return c.env?.incoming?.socket.remoteAddress ?? 'unknown'
+}
+
+/** A 429 with Retry-After once any of the keys has used up its attempts; null while none has. */
+export function rateLimited(c: Context<AppEnv>, keys: [RateLimiter, string][]) {
+  for (const [limiter, key] of keys) {
+    if (limiter.take(key)) continue
+    c.header('Retry-After', String(limiter.retryAfter(key)))
+    return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
+  }
+  return null
 }

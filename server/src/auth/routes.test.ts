@@ -506,7 +506,7 @@ describe('rate limits', () => {
     expect(third.setCookie).toBeUndefined()
   })
 
-  it('past the per-account limit, the next login to that email → 429 even with the right password', async () => {
+  it('past the per-account limit, the next login to that email from that address → 429 even with the right password', async () => {
     const server = await ownServer({
       authRateLimit: {
         byAddress: { limit: 10_000, windowMs: 60_000 },
@@ -558,6 +558,47 @@ describe('behind a reverse proxy', () => {
     expect((await login('198.51.100.1')).status).toBe(429)
     // Another client behind the same proxy is not held back; a spoofed first entry changes nothing.
     expect((await login('198.51.100.2')).status).toBe(401)
+  })
+})
+
+describe('locking an account out', () => {
+  // Documentation addresses (RFC 5737), as a trusted proxy would forward them.
+  const OWNER = '192.0.2.10'
+  const ATTACKER = '198.51.100.66'
+
+  it('an attacker past the limit at one address does not keep the owner out from another', async () => {
+    const server = await ownServer({
+      trustProxy: true,
+      authRateLimit: {
+        byAddress: { limit: 10_000, windowMs: 60_000 },
+        byAccount: { limit: 3, windowMs: 15 * 60_000 },
+      },
+    })
+    const email = uniqueEmail('owner')
+    const login = (from: string, password: string) =>
+      api(server.port, '/api/auth/login', {
+        method: 'POST',
+        body: { email, password },
+        headers: { 'x-forwarded-for': from },
+      })
+    const signup = await api(server.port, '/api/auth/signup', {
+      method: 'POST',
+      body: { email, password: PASSWORD, name: 'Owner' },
+      headers: { 'x-forwarded-for': OWNER },
+    })
+    expect(signup.status).toBe(201)
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      expect((await login(ATTACKER, `guess ${attempt}`)).status, `guess ${attempt}`).toBe(401)
+    }
+    expect((await login(ATTACKER, 'guess 4')).status).toBe(429)
+    const owner = await login(OWNER, PASSWORD)
+    expect(owner.status).toBe(200)
+    expect(owner.setCookie).toBeDefined()
+    // The attacker's address stays held back on that account, even with the right password.
+    const attacker = await login(ATTACKER, PASSWORD)
+    expect(attacker.status).toBe(429)
+    expectError(attacker, 'rate_limited')
+    expect(attacker.setCookie).toBeUndefined()
   })
 })
 

@@ -6,15 +6,26 @@ import { jsonBody } from '../http/validate'
 import { clearSessionCookie, writeSessionCookie } from './cookies'
 import { requireUser } from './middleware'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password'
-import type { RateLimiter } from './rateLimit'
-import type { SessionStore, User } from './sessions'
+import { clientAddress, type RateLimiter, rateLimited } from './rateLimit'
+import type { Session, SessionStore, User } from './sessions'
 import { EmailTakenError, type UserStore } from './users'
+
+/** What the live side must hear about, so a socket ends with its session within a second. */
+export interface SessionEvents {
+  sessionsEnded(sessionIds: readonly string[]): void
+  /** The session was swapped for a fresh one in the same browser, which keeps its sockets. */
+  sessionReplaced(sessionId: string, by: Session): void
+}
 
 export interface AuthDeps {
   users: UserStore
   sessions: SessionStore
+  events: SessionEvents
   secureCookies: boolean
-  /** Attempts per client address, and per account (email). */
+  /**
+   * Attempts per client address, and per account: a login's per-account count is kept per client
+   * address too, so guesses from one address cannot lock the owner out from theirs.
+   */
   limits: { byAddress: RateLimiter; byAccount: RateLimiter }
   /** Behind a reverse proxy: the client's address is the last one the proxy added to X-Forwarded-For. */
   trustProxy: boolean
@@ -27,28 +38,11 @@ export const publicUser = (user: User) => ({
   isGuest: user.isGuest,
 })
 
-export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').pop()?.trim()
-    if (forwarded) return forwarded
-  }
-  return c.env?.incoming?.socket.remoteAddress ?? 'unknown'
-}
-
-export function authRoutes({ users, sessions, secureCookies, limits, trustProxy }: AuthDeps) {
+export function authRoutes({ users, sessions, events, secureCookies, limits, trustProxy }: AuthDeps) {
   const startSession = async (c: Context<AppEnv>, user: User) => {
     const { token, session } = await sessions.create(user.id)
     writeSessionCookie(c, token, session.expiresAt, secureCookies)
-  }
-
-  /** A 429 with Retry-After once any of the keys has used up its attempts; null while none has. */
-  const rateLimited = (c: Context<AppEnv>, keys: [RateLimiter, string][]) => {
-    for (const [limiter, key] of keys) {
-      if (limiter.take(key)) continue
-      c.header('Retry-After', String(limiter.retryAfter(key)))
-      return apiError(c, 429, 'rate_limited', 'Too many attempts; try again in a moment')
-    }
-    return null
+    return session
   }
 
   return new Hono<AppEnv>()
@@ -69,9 +63,10 @@ export function authRoutes({ users, sessions, secureCookies, limits, trustProxy 
     })
     .post('/login', jsonBody(LoginBody), async (c) => {
       const { email, password } = c.req.valid('json')
+      const address = clientAddress(c, trustProxy)
       const limited = rateLimited(c, [
-        [limits.byAddress, `login:${clientAddress(c, trustProxy)}`],
-        [limits.byAccount, `login:${email}`],
+        [limits.byAddress, `login:${address}`],
+        [limits.byAccount, `login:${email} ${address}`],
       ])
       if (limited) return limited
       const found = await users.findByEmail(email)
@@ -84,24 +79,31 @@ export function authRoutes({ users, sessions, secureCookies, limits, trustProxy 
       return c.json(publicUser(found))
     })
     .post('/logout', async (c) => {
-      if (c.var.session) await sessions.invalidate(c.var.session.id)
+      if (c.var.session) {
+        await sessions.invalidate(c.var.session.id)
+        events.sessionsEnded([c.var.session.id])
+      }
       clearSessionCookie(c, secureCookies)
       return c.body(null, 204)
     })
     .post('/password', requireUser, jsonBody(ChangePasswordBody), async (c) => {
       const user = c.var.user as User
+      const current = c.var.session as Session
       const { currentPassword, newPassword } = c.req.valid('json')
       // A stolen session must not become a way to guess the account's password.
       const limited = rateLimited(c, [[limits.byAccount, `password:${user.id}`]])
       if (limited) return limited
-      const current = await users.passwordHashOf(user.id)
-      if (!current || !(await verifyPassword(current, currentPassword))) {
+      const hash = await users.passwordHashOf(user.id)
+      if (!hash || !(await verifyPassword(hash, currentPassword))) {
         return apiError(c, 401, 'invalid_credentials', 'The current password is wrong')
       }
       await users.setPasswordHash(user.id, await hashPassword(newPassword))
-      // A changed password ends every session of the account, this one included; then a fresh one.
-      await sessions.invalidateAllOf(user.id)
-      await startSession(c, user)
+      // A changed password ends every session of the account, this one included; then a fresh one,
+      // which this browser's open sockets carry on under.
+      const ended = await sessions.invalidateAllOf(user.id)
+      const fresh = await startSession(c, user)
+      events.sessionReplaced(current.id, fresh)
+      events.sessionsEnded(ended.filter((id) => id !== current.id))
       return c.body(null, 204)
     })
 }

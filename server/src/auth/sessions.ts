@@ -4,7 +4,6 @@ import { matchesHash, randomToken, sha256Hex } from './tokens'
 const DAY = 24 * 60 * 60 * 1000
 /** A session lives 30 days from its last use, renewed when less than half of that is left. */
 export const SESSION_LIFETIME_MS = 30 * DAY
-const RENEW_WHEN_LEFT_MS = 15 * DAY
 
 export interface User {
   id: string
@@ -34,16 +33,22 @@ interface SessionRow {
  * only a SHA-256 of the secret, compared in constant time; expiry slides with use.
  */
 export class SessionStore {
+  private readonly now: () => number
+  private readonly lifetimeMs: number
+
   constructor(
     private readonly sql: Sql,
-    private readonly now: () => number = Date.now,
-  ) {}
+    { now = Date.now, lifetimeMs = SESSION_LIFETIME_MS }: { now?: () => number; lifetimeMs?: number } = {},
+  ) {
+    this.now = now
+    this.lifetimeMs = lifetimeMs
+  }
 
   /** Starts a session; the returned token goes to the cookie and is never stored. */
   async create(userId: string): Promise<{ token: string; session: Session }> {
     const id = randomToken(15)
     const secret = randomToken(20)
-    const expiresAt = this.now() + SESSION_LIFETIME_MS
+    const expiresAt = this.now() + this.lifetimeMs
     await this.sql.run(
       'INSERT INTO sessions (id, secret_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)',
       [id, sha256Hex(secret), userId, expiresAt, this.now()],
@@ -68,8 +73,8 @@ export class SessionStore {
     }
     let expiresAt = Number(row.expires_at)
     let renewed = false
-    if (expiresAt - now < RENEW_WHEN_LEFT_MS) {
-      expiresAt = now + SESSION_LIFETIME_MS
+    if (expiresAt - now < this.lifetimeMs / 2) {
+      expiresAt = now + this.lifetimeMs
       renewed = true
       await this.sql.run('UPDATE sessions SET expires_at = ? WHERE id = ?', [expiresAt, id])
     }
@@ -80,11 +85,27 @@ export class SessionStore {
     }
   }
 
+  /**
+   * When a session ends as of now, renewals included; null once it has ended. For sockets, which
+   * outlive the request that opened them: it renews nothing, since a socket is not a use.
+   */
+  async expiryOf(sessionId: string): Promise<number | null> {
+    const row = await this.sql.get<{ expires_at: number }>('SELECT expires_at FROM sessions WHERE id = ?', [
+      sessionId,
+    ])
+    const expiresAt = Number(row?.expires_at)
+    return row && this.now() < expiresAt ? expiresAt : null
+  }
+
   async invalidate(sessionId: string): Promise<void> {
     await this.sql.run('DELETE FROM sessions WHERE id = ?', [sessionId])
   }
 
-  async invalidateAllOf(userId: string): Promise<void> {
-    await this.sql.run('DELETE FROM sessions WHERE user_id = ?', [userId])
+  /** Ends every session of the user; resolves to their ids, so their open sockets can be closed too. */
+  async invalidateAllOf(userId: string): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>('DELETE FROM sessions WHERE user_id = ? RETURNING id', [
+      userId,
+    ])
+    return rows.map((row) => row.id)
   }
 }

@@ -715,6 +715,119 @@ describe('invites', () => {
   })
 })
 
+describe('guest sign-ins through an invite link', () => {
+  // Documentation addresses (RFC 5737), as a trusted proxy would forward them.
+  const OFFICE = '192.0.2.10'
+  const ELSEWHERE = '198.51.100.20'
+
+  /** A server behind a trusted proxy with the given guest limits, an owner and one invite link. */
+  async function workshop(byAddress: number, byInvite: number) {
+    const server = await ownServer({
+      trustProxy: true,
+      guestRateLimit: {
+        byAddress: { limit: byAddress, windowMs: 60_000 },
+        byInvite: { limit: byInvite, windowMs: 60_000 },
+      },
+    })
+    const owner = await signUp(server.port, 'Olga')
+    const boardId = await createBoard(server.port, owner.cookie, 'Workshop')
+    const newInvite = async () => {
+      const response = await api(server.port, `/api/boards/${boardId}/invites`, {
+        method: 'POST',
+        body: { role: 'voter' },
+        cookie: owner.cookie,
+      })
+      return response.body.token as string
+    }
+    const accept = (token: string, from: string, cookie?: string) =>
+      api(server.port, `/api/invites/${token}/accept`, {
+        method: 'POST',
+        body: cookie ? {} : { name: 'Guest' },
+        cookie,
+        headers: { 'x-forwarded-for': from },
+      })
+    const guests = async () =>
+      Number((await server.store.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM users WHERE is_guest'))?.n)
+    return { server, boardId, token: await newInvite(), newInvite, accept, guests }
+  }
+
+  it('past the per-address limit → 429 rate_limited with Retry-After, and no guest made', async () => {
+    const { server, token, newInvite, accept, guests } = await workshop(3, 1000)
+    for (let guest = 1; guest <= 3; guest++) {
+      expect((await accept(token, OFFICE)).status, `guest ${guest}`).toBe(200)
+    }
+    const fourth = await accept(token, OFFICE)
+    expect(fourth.status).toBe(429)
+    expectError(fourth, 'rate_limited')
+    expect(fourth.setCookie).toBeUndefined()
+    expect(await guests()).toBe(3)
+    const raw = await fetch(`http://localhost:${server.port}/api/invites/${token}/accept`, {
+      method: 'POST',
+      headers: {
+        origin: `http://localhost:${server.port}`,
+        'content-type': 'application/json',
+        'x-forwarded-for': OFFICE,
+      },
+      body: JSON.stringify({ name: 'Guest' }),
+    })
+    expect(raw.status).toBe(429)
+    expect(raw.headers.get('retry-after')).toMatch(/^[1-9]\d*$/)
+    // The address is held back on every link; other addresses are not.
+    expect((await accept(await newInvite(), OFFICE)).status).toBe(429)
+    expect((await accept(token, ELSEWHERE)).status).toBe(200)
+  })
+
+  it('past the per-invite limit → 429 from any address, while other links still work', async () => {
+    const { token, newInvite, accept, guests } = await workshop(1000, 3)
+    for (let guest = 1; guest <= 3; guest++) {
+      expect((await accept(token, `203.0.113.${guest}`)).status, `guest ${guest}`).toBe(200)
+    }
+    const fourth = await accept(token, '203.0.113.4')
+    expect(fourth.status).toBe(429)
+    expectError(fourth, 'rate_limited')
+    expect(fourth.setCookie).toBeUndefined()
+    expect(await guests()).toBe(3)
+    expect((await accept(await newInvite(), '203.0.113.4')).status).toBe(200)
+  })
+
+  it('a signed-in person accepting is neither held back nor counted against the guest limits', async () => {
+    const { server, boardId, token, accept } = await workshop(1, 1)
+    const members = [await signUp(server.port, 'Mia'), await signUp(server.port, 'Max')]
+    for (const member of members) {
+      const accepted = await accept(token, OFFICE, member.cookie)
+      expect(accepted.status).toBe(200)
+      expect(accepted.body).toEqual({ boardId, role: 'voter' })
+    }
+    const guest = await accept(token, OFFICE)
+    expect(guest.status).toBe(200)
+    expect((await accept(token, OFFICE)).status).toBe(429)
+    const late = await signUp(server.port, 'Lou')
+    expect((await accept(token, OFFICE, late.cookie)).status).toBe(200)
+    expect((await accept(token, OFFICE, guest.setCookie)).status).toBe(200)
+  })
+
+  it('with the default limits, a room of 40 behind one address joins one link at once', async () => {
+    const server = await ownServer({ trustProxy: true })
+    const owner = await signUp(server.port, 'Olga')
+    const boardId = await createBoard(server.port, owner.cookie, 'Big room')
+    const invite = await api(server.port, `/api/boards/${boardId}/invites`, {
+      method: 'POST',
+      body: { role: 'editor' },
+      cookie: owner.cookie,
+    })
+    const joins = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        api(server.port, `/api/invites/${invite.body.token}/accept`, {
+          method: 'POST',
+          body: { name: `Person ${i + 1}` },
+          headers: { 'x-forwarded-for': OFFICE },
+        }),
+      ),
+    )
+    expect(joins.map((join) => join.status)).toEqual(Array(40).fill(200))
+  })
+})
+
 describe('request validation', () => {
   it('PATCH /api/boards/:id with an empty body {} → 400 invalid_body', async () => {
     const boardId = await createBoard(port, creator.cookie, 'Unchanged')

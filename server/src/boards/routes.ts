@@ -12,6 +12,7 @@ import { type Context, Hono } from 'hono'
 import type * as Y from 'yjs'
 import { writeSessionCookie } from '../auth/cookies'
 import { requireUser } from '../auth/middleware'
+import { clientAddress, type RateLimiter, rateLimited } from '../auth/rateLimit'
 import type { SessionStore, User } from '../auth/sessions'
 import type { UserStore } from '../auth/users'
 import type { AppEnv } from '../http/env'
@@ -42,6 +43,13 @@ export interface BoardDeps {
   events: AccessEvents
   publicUrl: string
   secureCookies: boolean
+}
+
+export interface InviteDeps extends BoardDeps {
+  /** Guest accounts made per client address, and per invite link. */
+  guestLimits: { byAddress: RateLimiter; byInvite: RateLimiter }
+  /** Behind a reverse proxy: the client's address is the last one the proxy added to X-Forwarded-For. */
+  trustProxy: boolean
 }
 
 const boardJson = (board: Board, role: Role) => ({ ...board, role })
@@ -157,7 +165,15 @@ export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps)
 }
 
 /** Invite links: look one up (for the join page), accept one (with or without an account). */
-export function inviteRoutes({ boards, users, sessions, events, secureCookies }: BoardDeps) {
+export function inviteRoutes({
+  boards,
+  users,
+  sessions,
+  events,
+  secureCookies,
+  guestLimits,
+  trustProxy,
+}: InviteDeps) {
   const missing = { status: 404, code: 'not_found', message: 'This invite link does not exist' } as const
   const openInvite = async (token: string) => {
     const found = await boards.findInvite(token)
@@ -184,6 +200,12 @@ export function inviteRoutes({ boards, users, sessions, events, secureCookies }:
       if (!user) {
         const { name } = c.req.valid('json')
         if (!name) return apiError(c, 400, 'invalid_body', 'name: Enter the name others will see')
+        // Only a new guest account counts: one link must not mint accounts in bulk (issue 14).
+        const limited = rateLimited(c, [
+          [guestLimits.byAddress, clientAddress(c, trustProxy)],
+          [guestLimits.byInvite, found.invite.id],
+        ])
+        if (limited) return limited
         user = await users.createGuest(name)
         const { token, session } = await sessions.create(user.id)
         writeSessionCookie(c, token, session.expiresAt, secureCookies)

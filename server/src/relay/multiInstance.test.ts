@@ -3,14 +3,18 @@ import { CloseCode } from '@refinery/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
+  addMember,
   api,
   cleanupAfterEach,
+  closeWithin,
   connectClient,
   createBoard,
   databaseUrlWithSchema,
   dropSchema,
   exited,
   freshSchema,
+  logIn,
+  openRawSocket,
   signUp,
   spawnServer,
   TEST_REDIS_URL,
@@ -109,6 +113,96 @@ describe('several instances on PostgreSQL and Redis', () => {
     expect(
       (onA.provider.awareness.getStates().get(onB.doc.clientID) as { user: { name: string } }).user.name,
     ).toBe('Ada')
+  })
+
+  it('logging out on one instance closes that session’s socket on the other within a second', async () => {
+    const { a, b, origin, connect } = await cluster()
+    const ada = await signUp(a.port, 'Ada', origin)
+    const boardId = await createBoard(a.port, ada.cookie, 'Logged out', origin)
+    // Her other browser, on A: its session and socket stay.
+    const elsewhere = connect(a.port, boardId, await logIn(a.port, ada.email, origin))
+    await waitForSync(elsewhere)
+    const { socket, opened } = openRawSocket(b.port, boardId, { cookie: ada.cookie, origin })
+    cleanup(() => socket.terminate())
+    await opened
+
+    const started = Date.now()
+    const closed = closeWithin(socket, 2000)
+    const logout = await api(a.port, '/api/auth/logout', { method: 'POST', cookie: ada.cookie, origin })
+    expect(logout.status).toBe(204)
+    const { code, at } = await closed
+    expect(code).toBe(CloseCode.Unauthorized)
+    expect((at ?? Number.POSITIVE_INFINITY) - started).toBeLessThan(1000)
+    expect(elsewhere.provider.wsconnected).toBe(true)
+  })
+
+  it('a logout while Redis is down closes that session’s socket on the other instance once the relay is back', async () => {
+    const redis = await startRedis()
+    cleanup(() => redis.stop())
+    const { a, b, origin } = await cluster({ redisUrl: redis.url })
+    const ada = await signUp(a.port, 'Ada', origin)
+    const boardId = await createBoard(a.port, ada.cookie, 'Through an outage', origin)
+    const { socket, opened } = openRawSocket(b.port, boardId, { cookie: ada.cookie, origin })
+    cleanup(() => socket.terminate())
+    await opened
+
+    await redis.stop()
+    const closed = closeWithin(socket, 15_000)
+    // The relay cannot carry this one: B learns of it by looking its sockets' sessions up when back.
+    expect(
+      (await api(a.port, '/api/auth/logout', { method: 'POST', cookie: ada.cookie, origin })).status,
+    ).toBe(204)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(socket.readyState).toBe(socket.OPEN)
+    const restarted = await startRedis(redis.port)
+    cleanup(() => restarted.stop())
+    expect((await closed).code).toBe(CloseCode.Unauthorized)
+  })
+
+  it('removing a member or lowering their role on one instance reaches their sockets on the other within a second', async () => {
+    const { a, b, origin, connect } = await cluster()
+    const owner = await signUp(a.port, 'Olivia', origin)
+    const boardId = await createBoard(a.port, owner.cookie, 'Members', origin)
+    const join = async (name: string) => {
+      const person = await signUp(a.port, name, origin)
+      await addMember(a.port, owner.cookie, boardId, person.cookie, 'editor', origin)
+      return person
+    }
+    const member = (person: { id: string }) => `/api/boards/${boardId}/members/${person.id}`
+    const removed = await join('Rex')
+    const lowered = await join('Lou')
+    const onA = connect(a.port, boardId, owner.cookie)
+    const louOnB = connect(b.port, boardId, lowered.cookie)
+    const { socket, opened } = openRawSocket(b.port, boardId, { cookie: removed.cookie, origin })
+    cleanup(() => socket.terminate())
+    await Promise.all([waitForSync(onA), waitForSync(louOnB), opened])
+    cards(louOnB).set('before', 'ok')
+    await waitFor(() => cards(onA).get('before') === 'ok', { message: 'the editor’s edit to cross' })
+
+    const started = Date.now()
+    const closed = closeWithin(socket, 2000)
+    const removal = await api(a.port, member(removed), { method: 'DELETE', cookie: owner.cookie, origin })
+    expect(removal.status).toBe(204)
+    const { code, at } = await closed
+    expect(code).toBe(CloseCode.NotFound)
+    expect((at ?? Number.POSITIVE_INFINITY) - started).toBeLessThan(1000)
+
+    const lowering = await api(a.port, member(lowered), {
+      method: 'PATCH',
+      body: { role: 'viewer' },
+      cookie: owner.cookie,
+      origin,
+    })
+    expect(lowering.status).toBe(200)
+    // The contract's second, then an edit from the socket that is read-only now.
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    cards(louOnB).set('after', 'dropped')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(cards(onA).has('after')).toBe(false)
+    const fresh = connect(a.port, boardId, owner.cookie)
+    await waitForSync(fresh)
+    expect(cards(fresh).has('before')).toBe(true)
+    expect(cards(fresh).has('after')).toBe(false)
   })
 
   it('SIGTERM of one instance while people edit: they reconnect to the other and nothing is lost', async () => {

@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Logger } from '../logger'
-import type { Relay, RelayMessage, RelayStatus } from '../sync/relay'
-import { decodeRelayMessage, encodeRelayMessage } from './codec'
+import type { Relay, RelayMessage, RelayStatus, SessionMessage } from '../sync/relay'
+import { decodeRelayMessage, encodeRelayMessage, isSessionMessage } from './codec'
 
 const channelOf = (boardId: string) => `refinery:board:${boardId}`
 const CHANNEL_PREFIX = 'refinery:board:'
+/** Sessions span boards: one channel every instance subscribes to from the start. */
+const SESSIONS_CHANNEL = 'refinery:sessions'
 
 /**
- * Relay over Redis pub/sub, one channel per board, subscribed while the board is open here. Two
- * connections: subscribing takes one over. Messages from this instance are ignored on the way back.
+ * Relay over Redis pub/sub, one channel per board, subscribed while the board is open here, and one
+ * for sessions. Two connections: subscribing takes one over. Messages from this instance are ignored
+ * on the way back.
  */
 export class RedisRelay implements Relay {
   readonly instanceId = randomUUID()
   private readonly publisher: Redis
   private readonly subscriber: Redis
   private readonly receivers = new Map<string, (message: RelayMessage, sentAt: number) => void>()
+  private readonly sessionReceivers: ((message: SessionMessage) => void)[] = []
   private readonly recoveredListeners: (() => void)[] = []
   private lostConnection = false
 
@@ -46,11 +50,15 @@ export class RedisRelay implements Relay {
     })
     this.subscriber.on('messageBuffer', (channel: Buffer, bytes: Buffer) => {
       const name = channel.toString()
-      if (!name.startsWith(CHANNEL_PREFIX)) return
-      const receive = this.receivers.get(name.slice(CHANNEL_PREFIX.length))
       const envelope = decodeRelayMessage(bytes)
-      if (!receive || !envelope || envelope.instanceId === this.instanceId) return
-      receive(envelope.message, envelope.sentAt)
+      if (!envelope || envelope.instanceId === this.instanceId) return
+      const { message, sentAt } = envelope
+      if (isSessionMessage(message)) {
+        if (name === SESSIONS_CHANNEL) for (const receive of this.sessionReceivers) receive(message)
+        return
+      }
+      if (!name.startsWith(CHANNEL_PREFIX)) return
+      this.receivers.get(name.slice(CHANNEL_PREFIX.length))?.(message, sentAt)
     })
   }
 
@@ -67,6 +75,8 @@ export class RedisRelay implements Relay {
       })
     try {
       await Promise.all([ready(this.publisher), ready(this.subscriber)])
+      // Kept through reconnects by ioredis, as the boards' channels are.
+      await this.subscriber.subscribe(SESSIONS_CHANNEL)
     } catch (error) {
       await this.close()
       throw error
@@ -94,6 +104,18 @@ export class RedisRelay implements Relay {
       .catch(() => {
         // Lost: the other instances catch up from storage when the relay is back.
       })
+  }
+
+  publishSessions(message: SessionMessage): void {
+    this.publisher
+      .publish(SESSIONS_CHANNEL, Buffer.from(encodeRelayMessage(this.instanceId, message)))
+      .catch(() => {
+        // Lost: after the relay is back, every instance looks its sockets' sessions up.
+      })
+  }
+
+  onSessions(receive: (message: SessionMessage) => void): void {
+    this.sessionReceivers.push(receive)
   }
 
   onRecovered(listener: () => void): void {

@@ -1,19 +1,20 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-import { type Folded, foldWith } from './compaction'
+import { buildStoredDocument, type Folded, foldWith } from './compaction'
 
 /**
- * The worker's whole program: `foldWith`'s own source, run on each request. Source text rather than a
- * file of its own, so the bundled server and the tests run the same thing; `require` resolves Yjs
- * from the path it is given.
+ * The worker's whole program: the own source of `foldWith` and `buildStoredDocument`, run on each
+ * request. Source text rather than a file of its own, so the bundled server and the tests run the same
+ * thing; `require` resolves Yjs from the path it is given.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const yjs = require(workerData.yjs)
+const buildStoredDocument = ${buildStoredDocument.toString()}
 const foldWith = ${foldWith.toString()}
 parentPort.on('message', ({ id, snapshot, updates }) => {
   try {
-    parentPort.postMessage({ id, folded: foldWith(yjs, snapshot, updates) })
+    parentPort.postMessage({ id, folded: foldWith(yjs, snapshot, updates, buildStoredDocument) })
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error) })
   }

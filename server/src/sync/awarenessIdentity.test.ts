@@ -1,7 +1,9 @@
+import { BOARD_LIMITS } from '@refinery/shared'
+import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { stampIdentity } from './awarenessIdentity'
+import { ForgedPresenceError, stampIdentity } from './awarenessIdentity'
 import { MalformedMessageError } from './messages'
 
 function awarenessUpdate(state: unknown): { update: Uint8Array; clientId: number } {
@@ -25,7 +27,7 @@ describe('stampIdentity', () => {
       user: { id: 'fake', name: 'The CEO', color: '#f00' },
       cursor: 1,
     })
-    const stamped = stampIdentity(update, { id: 'u1', name: 'Ada' }, () => true)
+    const stamped = stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'own')
     expect(statesOf(stamped as Uint8Array).get(clientId)).toEqual({
       user: { id: 'u1', name: 'Ada', color: '#f00' },
       cursor: 1,
@@ -34,18 +36,43 @@ describe('stampIdentity', () => {
 
   it('adds a user to a state that has none', () => {
     const { update, clientId } = awarenessUpdate({ cursor: 1 })
-    const stamped = stampIdentity(update, { id: 'u1', name: 'Ada' }, () => true)
+    const stamped = stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'own')
     expect(statesOf(stamped as Uint8Array).get(clientId)?.user).toEqual({ id: 'u1', name: 'Ada' })
   })
 
-  it('drops entries for awareness clients the sender does not own', () => {
+  it('drops echoes of other people’s presence unread', () => {
     const { update } = awarenessUpdate({ cursor: 1 })
-    expect(stampIdentity(update, { id: 'u1', name: 'Ada' }, () => false)).toBeNull()
+    expect(stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'echo')).toBeNull()
+  })
+
+  it('refuses the whole message when one entry writes someone else’s presence', () => {
+    const { update } = awarenessUpdate({ cursor: 1 })
+    expect(() => stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'forged')).toThrow(
+      ForgedPresenceError,
+    )
+  })
+
+  it('refuses a message with more entries than a presence needs, before reading them', () => {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, 1_000_000)
+    let read = 0
+    expect(() =>
+      stampIdentity(encoding.toUint8Array(encoder), { id: 'u1', name: 'Ada' }, () => {
+        read++
+        return 'own'
+      }),
+    ).toThrow(ForgedPresenceError)
+    expect(read).toBe(0)
+  })
+
+  it('refuses a state larger than a presence needs', () => {
+    const { update } = awarenessUpdate({ cursor: 'x'.repeat(BOARD_LIMITS.presenceBytes) })
+    expect(() => stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'own')).toThrow(ForgedPresenceError)
   })
 
   it('rejects a state that is not JSON', () => {
     expect(() =>
-      stampIdentity(new Uint8Array([1, 5, 1, 3, 123, 123, 123]), { id: 'u', name: 'n' }, () => true),
+      stampIdentity(new Uint8Array([1, 5, 1, 3, 123, 123, 123]), { id: 'u', name: 'n' }, () => 'own'),
     ).toThrow(MalformedMessageError)
   })
 })

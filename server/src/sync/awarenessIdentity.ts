@@ -1,3 +1,4 @@
+import { BOARD_LIMITS } from '@refinery/shared'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { MalformedMessageError } from './messages'
@@ -8,24 +9,48 @@ export interface Identity {
 }
 
 /**
+ * What an awareness entry is to the socket that sent it: its own presence; an echo of someone
+ * else's that changes nothing (the stock y-websocket provider sends every state it receives back);
+ * or someone else's presence it may not write.
+ */
+export type PresenceEntry = 'own' | 'echo' | 'forged'
+
+/** An awareness message about other clients, or larger than a presence needs: its socket is closed. */
+export class ForgedPresenceError extends Error {
+  override name = 'ForgedPresenceError'
+}
+
+/**
  * Rewrites an awareness update so each state's `user.id` and `user.name` are the sender's, from its
- * session: nobody can show up under someone else's name. Entries for awareness clients that another
- * socket announced are dropped, so nobody can move or erase someone else's cursor either.
+ * session: nobody can show up under someone else's name. Echoes are dropped unread; an entry that
+ * would write someone else's presence, a message with more entries than `BOARD_LIMITS.presenceEntries`
+ * or a state larger than `BOARD_LIMITS.presenceBytes` throws `ForgedPresenceError`, before any of the
+ * message is applied. Returns null when nothing is left to apply.
  */
 export function stampIdentity(
   update: Uint8Array,
   identity: Identity,
-  mayWrite: (clientId: number) => boolean,
+  classify: (clientId: number, clock: number) => PresenceEntry,
 ): Uint8Array | null {
   const entries: { clientId: number; clock: number; state: string }[] = []
   try {
     const decoder = decoding.createDecoder(update)
     const count = decoding.readVarUint(decoder)
+    if (count > BOARD_LIMITS.presenceEntries) {
+      throw new ForgedPresenceError(
+        `an awareness message holds at most ${BOARD_LIMITS.presenceEntries} entries`,
+      )
+    }
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder)
       const clock = decoding.readVarUint(decoder)
       const raw = decoding.readVarString(decoder)
-      if (!mayWrite(clientId)) continue
+      const kind = classify(clientId, clock)
+      if (kind === 'echo') continue
+      if (kind === 'forged') throw new ForgedPresenceError('a socket announces its own presence only')
+      if (raw.length > BOARD_LIMITS.presenceBytes) {
+        throw new ForgedPresenceError(`a presence is at most ${BOARD_LIMITS.presenceBytes} bytes`)
+      }
       const state = JSON.parse(raw) as unknown
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
         throw new MalformedMessageError('an awareness state must be an object or null')
@@ -38,7 +63,7 @@ export function stampIdentity(
       entries.push({ clientId, clock, state: JSON.stringify(state) })
     }
   } catch (error) {
-    if (error instanceof MalformedMessageError) throw error
+    if (error instanceof MalformedMessageError || error instanceof ForgedPresenceError) throw error
     throw new MalformedMessageError(`the awareness update does not decode: ${(error as Error).message}`)
   }
   if (entries.length === 0) return null

@@ -5,11 +5,19 @@ import type { Room } from './room'
 
 let nextConnectionId = 1
 
+/** The sign-in a socket was opened under: the socket closes when it ends. */
+export interface SocketSession {
+  id: string
+  /** When it ends, as known when last looked at; sessions slide with use, so it may be later now. */
+  expiresAt: number
+}
+
 /** Who is on the other end of a socket, and what they may do there. */
 export interface Participant {
   /** The signed-in person; their id and name are stamped on the presence they announce. */
   identity: Identity
   role: Role
+  session: SocketSession
 }
 
 /**
@@ -28,10 +36,12 @@ export function connectionOf(socket: WebSocket): Connection | null {
 /** One client socket in one room. */
 export class Connection {
   readonly id = nextConnectionId++
-  /** The awareness client ids this socket has announced, removed when it leaves (made on first use). */
-  awarenessClients: Set<number> | null = null
+  /** The one awareness client this socket speaks for, once it has announced it; removed when it leaves. */
+  awarenessClient: number | null = null
   /** Whether the client answered the last heartbeat ping. */
   alive = true
+  /** Updates that build on changes the server does not hold yet, waiting for them (see `SyncServer.hold`). */
+  waiting: { updates: Uint8Array[]; bytes: number; since: number } | null = null
   /** Frames that arrived while the room was loading, handled in order once it has; then null. */
   early: Uint8Array[] | null = []
 

@@ -1,9 +1,9 @@
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { Logger } from '../logger'
-import type { LogSize } from '../storage/compaction'
+import { buildStoredDocument, type LogSize } from '../storage/compaction'
 import type { StoredDocument } from '../storage/types'
-import { stampIdentity } from './awarenessIdentity'
+import { type PresenceEntry, stampIdentity } from './awarenessIdentity'
 import { Connection } from './connection'
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages'
 
@@ -18,23 +18,22 @@ const KEEP_FULL_STATE_BYTES = 1024
  * arrives in an event-loop turn; the SyncServer decides when it is stored and sent.
  */
 export class Room {
-  private readonly ydoc = new Y.Doc()
+  private ydoc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.ydoc)
   /** What storage held at load, not yet applied to `ydoc`: a board that is only read never needs it. */
   private unapplied: Uint8Array | null = null
   /** The state vector of `unapplied`: from storage when it kept one, else decoded once, when first needed. */
   private unappliedStateVector: Uint8Array | null = null
-  /**
-   * Clients' updates that are checked (they decode, and leave `votes` alone) but not yet applied to
-   * `ydoc`: they are stored and relayed first, and applied right after (see `stored`), so that the
-   * apply is not on the way to the other clients. Anything that reads the document applies them first.
-   */
-  private unappliedUpdates: { update: Uint8Array; connection: Connection }[] | null = null
   /** The whole document as one update, for clients that have nothing yet; dropped when it changes. */
   private fullState: Uint8Array | null = null
   readonly connections = new Set<Connection>()
   /** Which socket announced each awareness client: only that socket may change it. */
   private awarenessOwners: Map<number, Connection> | null = null
+  /**
+   * Set when Yjs threw while applying a checked update: the document may hold part of it, so the
+   * room takes nothing more and is reloaded from storage (see `SyncServer.restartRoom`).
+   */
+  broken = false
   // The collections below are made when first needed: most rooms of a busy server sit idle, and
   // an idle board should cost little more than its document.
   /** Size of the board's update log in storage, to decide when to compact it. */
@@ -82,24 +81,7 @@ export class Room {
       // Applying what storage held changes nothing a client could see: the stored bytes still answer.
       this.fullState = state
     }
-    if (this.unappliedUpdates) this.applyChecked()
     return this.ydoc
-  }
-
-  /** Applies the clients' checked updates in the order they came. */
-  private applyChecked(): void {
-    const updates = this.unappliedUpdates
-    if (!updates) return
-    this.unappliedUpdates = null
-    for (const { update, connection } of updates) {
-      try {
-        Y.applyUpdate(this.ydoc, update, connection)
-      } catch (error) {
-        // It decoded when it was checked, so this is Yjs failing on it: storage has the update, and
-        // the room carries on without it rather than failing whoever reads the document next.
-        this.logger.error({ boardId: this.boardId, err: error }, 'a checked update did not apply')
-      }
-    }
   }
 
   /** Whether the Y.Doc holds the board yet: false while what storage held is still only bytes. */
@@ -108,20 +90,47 @@ export class Room {
   }
 
   /**
-   * Takes what storage holds. Building the Y.Doc from it is the slow part of opening a board (tens of
-   * milliseconds for a few thousand cards), and answering a joining client needs none of it: the
-   * stored bytes are that answer. So the document is built on first use instead.
+   * Takes what storage holds; returns how many stored updates were left out because they do not
+   * apply. Building the Y.Doc is the slow part of opening a board (tens of milliseconds for a few
+   * thousand cards), and answering a joining client needs none of it when storage holds a snapshot
+   * alone (a fold applied everything in it once): those bytes are that answer, and the document is
+   * built on first use. An update log is applied now, record by record if need be, so that a record
+   * that does not apply never reaches a client.
    */
-  load(stored: StoredDocument): void {
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
-    if (parts.length > 0) {
-      this.unapplied = parts.length === 1 ? (parts[0] as Uint8Array) : Y.mergeUpdates(parts)
-      this.fullState = this.unapplied
-      // The stored state vector describes the snapshot alone: it holds only while the log is empty.
-      this.unappliedStateVector = stored.updates.length === 0 ? stored.snapshotStateVector : null
-    }
+  load(stored: StoredDocument): number {
     this.log.updates = stored.updates.length
     this.log.bytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
+    if (stored.updates.length === 0) {
+      if (stored.snapshot) {
+        this.unapplied = stored.snapshot
+        this.fullState = stored.snapshot
+        this.unappliedStateVector = stored.snapshotStateVector
+      }
+      return 0
+    }
+    const { doc, skipped } = buildStoredDocument(
+      Y,
+      stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates,
+    )
+    this.adopt(doc)
+    if (skipped > 0) {
+      this.logger.error(
+        { boardId: this.boardId, skipped },
+        'left out stored updates that do not apply; the board opens with everything else',
+      )
+    }
+    return skipped
+  }
+
+  /**
+   * Makes `doc` the board's document, in place of the empty one the room started with. That one is
+   * let go, not destroyed: destroying it would destroy the awareness made with it.
+   */
+  private adopt(doc: Y.Doc): void {
+    this.ydoc.off('afterTransaction', this.forgetFullState)
+    this.ydoc = doc
+    this.fullState = null
+    doc.on('afterTransaction', this.forgetFullState)
   }
 
   private readonly onAwarenessChange = (
@@ -132,16 +141,9 @@ export class Room {
     if (origin === RELAY_ORIGIN) return
     // Origins are a Connection, null (the server) or 'timeout' (y-protocols' own expiry).
     const connection = origin instanceof Connection ? origin : null
-    if (connection) {
-      for (const id of added) {
-        connection.awarenessClients ??= new Set()
-        connection.awarenessClients.add(id)
-        this.awarenessOwners ??= new Map()
-        this.awarenessOwners.set(id, connection)
-      }
-    }
     for (const id of removed) {
-      this.awarenessOwners?.get(id)?.awarenessClients?.delete(id)
+      const owner = this.awarenessOwners?.get(id)
+      if (owner && owner.awarenessClient === id) owner.awarenessClient = null
       this.awarenessOwners?.delete(id)
     }
     this.pendingAwareness ??= new Set()
@@ -189,37 +191,79 @@ export class Room {
   }
 
   /**
-   * Takes a client's update that has been checked: it decodes (the votes guard decoded all of it) and
-   * it writes nothing the client may not. It is stored and relayed, then applied to the document.
+   * Applies a client's update that the guard has checked (see `checkClientUpdate`), then queues it to
+   * be stored and relayed. Returns false, queueing nothing, when Yjs throws on it or keeps part of it
+   * pending after all: the guard missed something, and the room is `broken`.
    */
-  acceptClientUpdate(connection: Connection, update: Uint8Array): void {
-    this.unappliedUpdates ??= []
-    this.unappliedUpdates.push({ update, connection })
+  acceptClientUpdate(connection: Connection, update: Uint8Array): boolean {
+    const doc = this.doc
+    try {
+      Y.applyUpdate(doc, update, connection)
+    } catch (error) {
+      this.broken = true
+      this.logger.error({ boardId: this.boardId, err: error }, 'a checked update threw while it was applied')
+      return false
+    }
+    if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+      this.broken = true
+      this.logger.error({ boardId: this.boardId }, 'a checked update left changes pending')
+      return false
+    }
     this.queueUpdate(update)
     this.pendingSenders ??= new Set()
     this.pendingSenders.add(connection)
+    return true
   }
 
-  /** Applies a client's presence, stamped with its session's identity; throws if it does not decode. */
+  /**
+   * Applies a client's presence, stamped with its session's identity. Throws if it does not decode,
+   * and `ForgedPresenceError` if it writes anyone else's presence (see `stampIdentity`).
+   */
   applyAwareness(connection: Connection, update: Uint8Array): void {
-    const stamped = stampIdentity(update, connection.participant.identity, (clientId) => {
-      const owner = this.awarenessOwners?.get(clientId)
-      return owner === undefined || owner === connection
-    })
+    const stamped = stampIdentity(update, connection.participant.identity, (clientId, clock) =>
+      this.presenceEntry(connection, clientId, clock),
+    )
     if (stamped) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, connection)
+  }
+
+  /**
+   * A socket speaks for the first awareness client it announces and for no other. It may take over
+   * a client that the same person announced on another socket (a reconnect the server has not
+   * noticed yet, or another instance), never one of someone else's.
+   */
+  private presenceEntry(connection: Connection, clientId: number, clock: number): PresenceEntry {
+    if (connection.awarenessClient === clientId) return 'own'
+    const known = this.awareness.meta.get(clientId)
+    if (known && clock <= known.clock) return 'echo'
+    if (connection.awarenessClient !== null) return 'forged'
+    const person = connection.participant.identity.id
+    const owner = this.awarenessOwners?.get(clientId)
+    if (owner && owner !== connection && owner.participant.identity.id !== person) return 'forged'
+    const state = this.awareness.getStates().get(clientId) as { user?: { id?: unknown } } | undefined
+    if (!owner && state && state.user?.id !== person) return 'forged'
+    if (owner && owner !== connection) owner.awarenessClient = null
+    connection.awarenessClient = clientId
+    this.awarenessOwners ??= new Map()
+    this.awarenessOwners.set(clientId, connection)
+    return 'own'
   }
 
   /** Removes a socket and the presence it announced. */
   remove(connection: Connection): void {
     this.connections.delete(connection)
-    if (connection.awarenessClients && connection.awarenessClients.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null)
+    const clientId = connection.awarenessClient
+    if (clientId !== null && this.awarenessOwners?.get(clientId) === connection) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [clientId], null)
     }
   }
 
   /** Whether updates are waiting for storage (a failed write is retried): the room must stay. */
   get hasUnstored(): boolean {
     return this.unstored > 0
+  }
+
+  get hasPendingUpdates(): boolean {
+    return (this.pendingUpdates?.length ?? 0) > 0
   }
 
   get hasPendingAwareness(): boolean {
@@ -263,7 +307,6 @@ export class Room {
     // Encoded once; the same bytes go to every peer. A lone sender already has its own update.
     const only = senders.size === 1 ? [...senders][0] : undefined
     const sent = this.broadcast(encodeUpdate(update), only)
-    this.applyChecked()
     if (this.unstored === 0 && this.heldReplies) {
       const replies = this.heldReplies
       this.heldReplies = null
@@ -301,20 +344,24 @@ export class Room {
    * sockets whatever was new to us.
    */
   catchUp(stored: StoredDocument): void {
-    const missed: Uint8Array[] = []
-    const collect = (update: Uint8Array, origin: unknown) => {
-      if (origin === RELAY_ORIGIN) missed.push(update)
+    const { doc: fromStorage } = buildStoredDocument(
+      Y,
+      stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates,
+    )
+    // Only what storage holds beyond this room, from a document that applied cleanly.
+    const missed = Y.encodeStateAsUpdate(fromStorage, Y.encodeStateVector(this.doc))
+    fromStorage.destroy()
+    let changed = false
+    const notice = () => {
+      changed = true
     }
-    this.doc.on('update', collect)
+    this.doc.on('update', notice)
     try {
-      this.doc.transact(() => {
-        if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, RELAY_ORIGIN)
-        for (const update of stored.updates) Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
-      }, RELAY_ORIGIN)
+      Y.applyUpdate(this.doc, missed, RELAY_ORIGIN)
     } finally {
-      this.doc.off('update', collect)
+      this.doc.off('update', notice)
     }
-    if (missed.length > 0) this.broadcast(encodeUpdate(Y.mergeUpdates(missed)))
+    if (changed) this.broadcast(encodeUpdate(missed))
   }
 
   /** Sends the presence changes of this turn, encoded once; returns the awareness update, if any. */

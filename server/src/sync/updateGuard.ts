@@ -1,0 +1,343 @@
+import { BOARD_LIMITS, CloseCode, SERVER_OWNED_ROOTS, STORY_TEXT_FIELDS } from '@refinery/shared'
+import * as Y from 'yjs'
+
+// biome-ignore lint/suspicious/noExplicitAny: Yjs types its shared types by their event type; any type will do here.
+type AnyType = Y.AbstractType<any>
+type Struct = Y.Item | Y.GC | Y.Skip
+
+/** Why a client's update is refused: the close code and reason its socket is closed with. */
+export interface Refusal {
+  code: number
+  reason: string
+}
+
+class Refused extends Error {
+  constructor(
+    readonly code: number,
+    reason: string,
+  ) {
+    super(reason)
+  }
+}
+
+const resync = (reason: string) => new Refused(CloseCode.Resync, reason)
+const unappliable = (reason: string) => new Refused(CloseCode.UnappliableUpdate, reason)
+const tooLarge = (reason: string) => new Refused(CloseCode.TooLarge, reason)
+
+/**
+ * Where Yjs would put an item: under which root, in which parent type, at which map key. `null`
+ * stands for an item Yjs garbage-collects on arrival (its parent or a neighbour is gone): it writes
+ * nothing.
+ */
+interface Place {
+  root: string
+  /** The parent type: `root:<name>`, or the id of the item that holds it. */
+  parent: string
+  /** The map key the item sits under; null in a list or a text. */
+  key: string | null
+  /** The key the parent type itself sits under (a `Y.Text` field's name). */
+  parentKey: string | null
+  /** The parent type, when the document already holds it. */
+  type: AnyType | null
+}
+
+const idKey = (id: Y.ID) => `${id.client}:${id.clock}`
+const samePlace = (a: Place | null, b: Place | null) =>
+  a === b || (a !== null && b !== null && a.parent === b.parent && a.key === b.key)
+
+/** Images are still stored in the document (`props.src` of an asset) until they move to the server. */
+const IMAGE_SOURCE_KEY = 'src'
+
+function jsonSize(value: unknown): number {
+  if (typeof value === 'string') return value.length
+  if (value === null || typeof value !== 'object') return 8
+  if (value instanceof Uint8Array) return value.byteLength
+  return JSON.stringify(value)?.length ?? 0
+}
+
+/** The struct of one client's run (in clock order, contiguous) that holds `clock`, by binary search. */
+function structAt(run: readonly Struct[], clock: number): Struct | undefined {
+  let low = 0
+  let high = run.length - 1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    const struct = run[middle] as Struct
+    if (clock < struct.id.clock) high = middle - 1
+    else if (clock >= struct.id.clock + struct.length) low = middle + 1
+    else return struct
+  }
+  return undefined
+}
+
+/**
+ * Decides, before anything of it is applied, whether a client's update may be applied to the board's
+ * document: it must be complete (everything it builds on is in the document or in the update, so
+ * nothing of it waits in Yjs' pending store to land later, where it was not checked), well-formed for
+ * Yjs (nothing that makes `Y.applyUpdate` throw halfway), clear of the server-owned roots by every
+ * path (a parent on the wire, a parent inferred from a neighbour, a deletion), and within
+ * `BOARD_LIMITS`. Returns null when it may, else why not. Throws when the update does not decode.
+ * Linear in the size of the update, plus a walk to the root per item it places in the document.
+ */
+export function checkClientUpdate(doc: Y.Doc, update: Uint8Array): Refusal | null {
+  try {
+    new UpdateCheck(doc, update).run()
+    return null
+  } catch (error) {
+    if (error instanceof Refused) return { code: error.code, reason: error.message }
+    throw error
+  }
+}
+
+class UpdateCheck {
+  /** The update's structs per client, in clock order. */
+  private readonly runs = new Map<number, Struct[]>()
+  private readonly inUpdate = new Set<Struct>()
+  private readonly ds: ReturnType<typeof Y.decodeUpdate>['ds']
+  private readonly places = new Map<Y.Item, Place | null>()
+  private rootNames: Map<AnyType, string> | null = null
+  /** Characters written to and deleted from story-map `Y.Text` fields, per field. */
+  private readonly texts = new Map<string, { type: AnyType | null; key: string; delta: number }>()
+
+  constructor(
+    private readonly doc: Y.Doc,
+    update: Uint8Array,
+  ) {
+    const { structs, ds } = Y.decodeUpdate(update)
+    this.ds = ds
+    let lastClient: number | null = null
+    for (const struct of structs) {
+      const client = struct.id.client
+      const run = this.runs.get(client)
+      if (!run) this.runs.set(client, [struct])
+      else if (client !== lastClient) {
+        // Yjs would keep only the last run of a client that appears twice, and the check the first.
+        throw unappliable('the update lists one client twice')
+      } else run.push(struct)
+      this.inUpdate.add(struct)
+      lastClient = client
+    }
+  }
+
+  run(): void {
+    for (const [client, run] of this.runs) {
+      const held = Y.getState(this.doc.store, client)
+      if ((run[0] as Struct).id.clock > held)
+        throw resync('the update builds on changes the server does not have')
+      for (const struct of run) {
+        // What the document already holds, Yjs skips: the server's own votes sent back, for one.
+        if (struct.id.clock + struct.length <= held) continue
+        if (struct instanceof Y.Skip) throw resync('the update builds on changes the server does not have')
+        if (struct instanceof Y.Item) this.checkItem(struct)
+      }
+    }
+    this.checkDeletes()
+    for (const { type, key, delta } of this.texts.values()) {
+      const length = (type instanceof Y.Text ? type.length : 0) + delta
+      if (length > BOARD_LIMITS.fieldChars) {
+        throw tooLarge(`"${key}" would be longer than ${BOARD_LIMITS.fieldChars} characters`)
+      }
+    }
+  }
+
+  private checkItem(item: Y.Item): void {
+    const place = this.placeOf(item)
+    if (place === null) return
+    if (SERVER_OWNED_ROOTS.has(place.root)) {
+      throw new Refused(CloseCode.ServerOwnedWrite, `${place.root} is written by the server only`)
+    }
+    const { content } = item
+    if (content instanceof Y.ContentDoc) throw unappliable('a board holds no subdocuments')
+    if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+      for (const value of content.arr) this.checkValue(value, place.key)
+    } else if (content instanceof Y.ContentString) {
+      this.countText(place, content.str.length)
+    } else if (content instanceof Y.ContentBinary) {
+      this.checkValue(content.content, null)
+    } else if (content instanceof Y.ContentEmbed) {
+      this.checkValue(content.embed, null)
+    } else if (content instanceof Y.ContentFormat) {
+      this.checkValue(content.value, null)
+    }
+  }
+
+  private checkValue(value: unknown, key: string | null): void {
+    if (key !== null && STORY_TEXT_FIELDS.has(key)) {
+      const entries = Array.isArray(value) ? value : [value]
+      if (entries.length > BOARD_LIMITS.listEntries) {
+        throw tooLarge(`"${key}" holds more than ${BOARD_LIMITS.listEntries} entries`)
+      }
+      for (const entry of entries) {
+        if (typeof entry === 'string' && entry.length > BOARD_LIMITS.fieldChars) {
+          throw tooLarge(`"${key}" is longer than ${BOARD_LIMITS.fieldChars} characters`)
+        }
+      }
+    }
+    if (key !== IMAGE_SOURCE_KEY && jsonSize(value) > BOARD_LIMITS.valueBytes) {
+      throw tooLarge(`a value of "${key ?? 'a list'}" is larger than ${BOARD_LIMITS.valueBytes} bytes`)
+    }
+  }
+
+  /** Counts characters into or out of a text; only story-map fields have a length to keep. */
+  private countText(place: Place, delta: number): void {
+    if (place.parentKey === null || !STORY_TEXT_FIELDS.has(place.parentKey)) {
+      if (delta > BOARD_LIMITS.valueBytes)
+        throw tooLarge(`a text is larger than ${BOARD_LIMITS.valueBytes} bytes`)
+      return
+    }
+    const text = this.texts.get(place.parent)
+    if (text) text.delta += delta
+    else this.texts.set(place.parent, { type: place.type, key: place.parentKey, delta })
+  }
+
+  /**
+   * The struct at `id`, as Yjs would find it while integrating `from`: in the document when it holds
+   * that clock, else in this update.
+   */
+  private resolve(id: Y.ID, from: Y.Item): Y.Item | Y.GC {
+    const held = Y.getState(this.doc.store, id.client)
+    if (id.clock < held) {
+      const structs = this.doc.store.clients.get(id.client) as (Y.Item | Y.GC)[]
+      return structs[Y.findIndexSS(structs, id.clock)] as Y.Item | Y.GC
+    }
+    // Yjs does not wait for its own client's later changes: it throws on them.
+    if (id.client === from.id.client && id.clock >= from.id.clock) {
+      throw unappliable('an item refers to a later change of its own client')
+    }
+    const run = this.runs.get(id.client)
+    const struct = run && structAt(run, id.clock)
+    if (!struct || struct instanceof Y.Skip)
+      throw resync('the update builds on changes the server does not have')
+    return struct
+  }
+
+  /** The items of this update that `item`'s place depends on. */
+  private dependencies(item: Y.Item): Y.Item[] {
+    const found: Y.Item[] = []
+    for (const id of [item.origin, item.rightOrigin, item.parent instanceof Y.ID ? item.parent : null]) {
+      if (!id) continue
+      const struct = this.resolve(id, item)
+      if (struct instanceof Y.Item && this.inUpdate.has(struct)) found.push(struct)
+    }
+    return found
+  }
+
+  /**
+   * Where `start` lands, found depth first through the items of this update it depends on: long
+   * chains (a card moved a hundred times offline) cost one walk, and a circle is refused.
+   */
+  private placeOf(start: Y.Item): Place | null {
+    const known = this.places.get(start)
+    if (known !== undefined) return known
+    const path = [start]
+    const onPath = new Set<Y.Item>(path)
+    while (path.length > 0) {
+      const item = path[path.length - 1] as Y.Item
+      const next = this.dependencies(item).find((dependency) => !this.places.has(dependency))
+      if (next) {
+        if (onPath.has(next)) throw unappliable('items of the update refer to each other in a circle')
+        path.push(next)
+        onPath.add(next)
+        continue
+      }
+      this.places.set(item, this.computePlace(item))
+      path.pop()
+      onPath.delete(item)
+    }
+    return this.places.get(start) ?? null
+  }
+
+  /** Where an item lands, once the places of the update's items it depends on are known. */
+  private computePlace(item: Y.Item): Place | null {
+    const left = item.origin ? this.resolve(item.origin, item) : null
+    const right = item.rightOrigin ? this.resolve(item.rightOrigin, item) : null
+    // As Yjs does: a neighbour that is gone makes the item garbage on arrival.
+    if (left instanceof Y.GC || right instanceof Y.GC) return null
+    if (left || right) {
+      // Yjs takes the parent from the left neighbour, else the right. A neighbour elsewhere than
+      // the other would link the item into a list it does not belong to: no Yjs client writes that.
+      const place = this.placeOfStruct((left ?? right) as Y.Item)
+      if (left && right && !samePlace(place, this.placeOfStruct(right))) {
+        throw unappliable('an item’s neighbours are in different places')
+      }
+      return place
+    }
+    const { parent } = item
+    if (typeof parent === 'string') {
+      return {
+        root: parent,
+        parent: `root:${parent}`,
+        key: item.parentSub,
+        parentKey: null,
+        type: this.doc.share.get(parent) ?? null,
+      }
+    }
+    if (!(parent instanceof Y.ID)) return null
+    const holder = this.resolve(parent, item)
+    if (holder instanceof Y.GC) return null
+    if (!(holder.content instanceof Y.ContentType)) throw unappliable('an item’s parent is not a shared type')
+    const holderPlace = this.placeOfStruct(holder)
+    if (holderPlace === null) return null
+    return {
+      root: holderPlace.root,
+      parent: idKey(holder.id),
+      key: item.parentSub,
+      parentKey: holderPlace.key,
+      type: this.inUpdate.has(holder) ? null : holder.content.type,
+    }
+  }
+
+  private placeOfStruct(item: Y.Item): Place | null {
+    return this.inUpdate.has(item) ? this.placeOf(item) : this.placeInDocument(item)
+  }
+
+  /** Where an item the document holds sits. */
+  private placeInDocument(item: Y.Item): Place | null {
+    const type = item.parent as AnyType | null
+    if (!type) return null
+    let root = type
+    while (root._item) root = root._item.parent as AnyType
+    this.rootNames ??= new Map([...this.doc.share].map(([name, shared]) => [shared as AnyType, name]))
+    const rootName = this.rootNames.get(root) ?? ''
+    return {
+      root: rootName,
+      parent: type._item ? idKey(type._item.id) : `root:${rootName}`,
+      key: item.parentSub,
+      parentKey: type._item?.parentSub ?? null,
+      type,
+    }
+  }
+
+  /**
+   * Deletions must name only what the document or the update holds (Yjs would keep the rest pending,
+   * to delete whatever comes to have those ids later), and nothing under a server-owned root. A
+   * client sends its whole delete set on reconnect: what is deleted already changes nothing.
+   */
+  private checkDeletes(): void {
+    for (const [client, ranges] of this.ds.clients) {
+      const held = Y.getState(this.doc.store, client)
+      const run = this.runs.get(client)
+      const last = run?.[run.length - 1]
+      const known = Math.max(held, last ? last.id.clock + last.length : 0)
+      const structs = this.doc.store.clients.get(client) as (Y.Item | Y.GC)[] | undefined
+      for (const { clock, len } of ranges) {
+        if (clock + len > known) throw resync('the update deletes changes the server does not have')
+        if (!structs || clock >= held) continue
+        for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+          const struct = structs[i] as Y.Item | Y.GC
+          if (struct.id.clock >= clock + len) break
+          if (!(struct instanceof Y.Item) || struct.deleted) continue
+          const place = this.placeInDocument(struct)
+          if (place === null) continue
+          if (SERVER_OWNED_ROOTS.has(place.root)) {
+            throw new Refused(CloseCode.ServerOwnedWrite, `${place.root} is written by the server only`)
+          }
+          if (struct.content instanceof Y.ContentString) {
+            const from = Math.max(clock, struct.id.clock)
+            const to = Math.min(clock + len, struct.id.clock + struct.length)
+            this.countText(place, from - to)
+          }
+        }
+      }
+    }
+  }
+}
