@@ -55,10 +55,26 @@ const CARDS_PER_WRITER = 40
 const cleanup = cleanupAfterEach()
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** The server's peak resident memory so far, from /proc: the high-water mark, not a sample. */
-function peakRss(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) * 1024
+/**
+ * The server's peak resident memory (its high-water mark, not a sample), read from /proc every 50 ms
+ * so that it is still known if the process dies.
+ */
+function watchPeakRss(child: ChildProcess): () => number {
+  let peak = 0
+  const read = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      peak = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) * 1024
+    } catch {
+      clearInterval(timer)
+    }
+  }
+  const timer = setInterval(read, 50)
+  cleanup(() => clearInterval(timer))
+  return () => {
+    read()
+    return peak
+  }
 }
 
 /**
@@ -78,7 +94,7 @@ async function serverProcess(dataDir: string) {
       tail = (tail + chunk.toString()).slice(-4000)
     })
   }
-  return { child, port, log: () => tail }
+  return { child, port, log: () => tail, peakRss: watchPeakRss(child) }
 }
 
 /** What a document holds, in a form two documents can be compared by. */
@@ -255,7 +271,7 @@ describe('hostile frames against a live server', () => {
         })
         // A socket that failed may be the first sign of a server that died: let its exit be seen.
         if (report.error) await Promise.race([exited(server.child), sleep(1000)])
-        const peak = peakRss(server.child)
+        const peak = server.peakRss()
         console.info(
           `fuzz: ${report.frames} frames (+${report.answers} sync answers) over ${report.sockets} sockets ` +
             `in ${Math.round(report.ms)} ms; closed ${JSON.stringify(report.closes)}; ` +
