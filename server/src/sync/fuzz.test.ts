@@ -63,8 +63,9 @@ function watchPeakRss(child: ChildProcess): () => number {
   let peak = 0
   const read = () => {
     try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
-      peak = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) * 1024
+      // A process that has exited but not been reaped yet has a status without memory figures.
+      const kib = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]
+      if (kib) peak = Number(kib) * 1024
     } catch {
       clearInterval(timer)
     }
