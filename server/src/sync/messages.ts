@@ -1,6 +1,7 @@
 import { MessageType, SyncStep } from '@refinery/shared'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
 
 /** One y-protocols frame from a client, decoded. */
 export type ClientMessage =
@@ -29,7 +30,12 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
     switch (type) {
       case MessageType.Sync: {
         const step = decoding.readVarUint(decoder)
-        if (step === SyncStep.Step1) return { kind: 'sync-step-1', stateVector: readPayload(decoder) }
+        if (step === SyncStep.Step1) {
+          const stateVector = readPayload(decoder)
+          // Read now, not when the answer is made: that may be later, after pending writes.
+          Y.decodeStateVector(stateVector)
+          return { kind: 'sync-step-1', stateVector }
+        }
         if (step === SyncStep.Step2) return { kind: 'sync-step-2', update: readPayload(decoder) }
         if (step === SyncStep.Update) return { kind: 'update', update: readPayload(decoder) }
         throw new MalformedMessageError(`unknown sync step ${step}`)

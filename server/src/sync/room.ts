@@ -45,7 +45,8 @@ export class Room {
   loading: Promise<void> | null = null
 
   private pendingUpdates: Uint8Array[] | null = null
-  private pendingSenders: Set<Connection> | null = null
+  /** Who sent this turn's updates; null stands for the server's own changes, which everyone needs. */
+  private pendingSenders: Set<Connection | null> | null = null
   private pendingAwareness: Set<number> | null = null
   private awarenessSenders: Set<Connection | null> | null = null
   /** Sync replies held back until the updates they would include are stored. */
@@ -209,9 +210,7 @@ export class Room {
       this.logger.error({ boardId: this.boardId }, 'a checked update left changes pending')
       return false
     }
-    this.queueUpdate(update)
-    this.pendingSenders ??= new Set()
-    this.pendingSenders.add(connection)
+    this.queueUpdate(update, connection)
     return true
   }
 
@@ -271,25 +270,27 @@ export class Room {
   }
 
   /** The turn's updates merged into one, and who sent them; clears the pending list. */
-  takePendingUpdate(): { update: Uint8Array; senders: Set<Connection>; count: number } | null {
+  takePendingUpdate(): { update: Uint8Array; senders: Set<Connection | null>; count: number } | null {
     const updates = this.pendingUpdates
     if (!updates || updates.length === 0) return null
     this.pendingUpdates = null
-    const senders = this.pendingSenders ?? new Set<Connection>()
+    const senders = this.pendingSenders ?? new Set<Connection | null>()
     this.pendingSenders = null
     const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
     return { update, senders, count: updates.length }
   }
 
-  /** Queues an applied update to be stored, then sent: a client's, or the server's own (votes, templates). */
-  queueUpdate(update: Uint8Array): void {
+  /** Queues an applied update to be stored, then sent to everyone but `sender`; null: the server's own. */
+  queueUpdate(update: Uint8Array, sender: Connection | null): void {
     this.pendingUpdates ??= []
     this.pendingUpdates.push(update)
     this.unstored++
+    this.pendingSenders ??= new Set()
+    this.pendingSenders.add(sender)
   }
 
   /** Puts a batch whose storage failed back in front of what arrived since. */
-  requeue(update: Uint8Array, senders: Set<Connection>): void {
+  requeue(update: Uint8Array, senders: Set<Connection | null>): void {
     this.pendingUpdates ??= []
     this.pendingUpdates.unshift(update)
     this.pendingSenders ??= new Set()
@@ -300,12 +301,13 @@ export class Room {
    * Called once a merged update is durably stored: send it to this room's sockets and release held
    * sync replies. Returns how many sockets it went to.
    */
-  stored(update: Uint8Array, senders: Set<Connection>, count: number): number {
+  stored(update: Uint8Array, senders: Set<Connection | null>, count: number): number {
     this.unstored -= count
     this.log.updates++
     this.log.bytes += update.byteLength
-    // Encoded once; the same bytes go to every peer. A lone sender already has its own update.
-    const only = senders.size === 1 ? [...senders][0] : undefined
+    // Encoded once; the same bytes go to every peer. A lone sender already has its own update, unless
+    // the server's own change (a vote) is merged into it.
+    const only = senders.size === 1 ? ([...senders][0] ?? undefined) : undefined
     const sent = this.broadcast(encodeUpdate(update), only)
     if (this.unstored === 0 && this.heldReplies) {
       const replies = this.heldReplies

@@ -249,6 +249,22 @@ describe('sync over real WebSockets and SQLite', () => {
     expect(room.doc.getMap('records').get('card')).toBe('v1')
   })
 
+  it('a change of the server’s own merged with one client’s edit still reaches that client', async () => {
+    const { running, boardId, a, b } = await roomWithTwoClients()
+    const room = running.sync.peekRoom(boardId)
+    const [aSocket] = room?.connections ?? []
+    if (!aSocket) throw new Error('the room is not open')
+    // Right after the server took a's edit, in the same event-loop turn, it writes a vote.
+    aSocket.socket.once('message', () => {
+      void running.sync.change(boardId, (doc) => doc.getMap('votes').set('shape:x|u', 1))
+    })
+    cards(a).set('card', 'edit')
+    await waitFor(() => b.doc.getMap('votes').size === 1 && cards(b).has('card'), {
+      message: 'b to get both',
+    })
+    await waitFor(() => a.doc.getMap('votes').get('shape:x|u') === 1, { message: 'the vote to reach a' })
+  })
+
   it('an edit whose storing fails is kept, retried, and relayed only once stored', async () => {
     const { running, boardId, owner, a, b } = await roomWithTwoClients()
     const events: string[] = []

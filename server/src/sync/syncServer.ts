@@ -236,7 +236,7 @@ export class SyncServer {
       room.doc.off('update', capture)
     }
     if (update) {
-      room.queueUpdate(update)
+      room.queueUpdate(update, null)
       // What waited for this change is checked again now: a vote forged on the server's next vote
       // is refused here.
       this.releaseWaiting(room)
@@ -466,7 +466,7 @@ export class SyncServer {
   private async flush(): Promise<void> {
     const rooms = [...this.dirty]
     this.dirty.clear()
-    const pending: { room: Room; update: Uint8Array; senders: Set<Connection>; count: number }[] = []
+    const pending: { room: Room; update: Uint8Array; senders: Set<Connection | null>; count: number }[] = []
     for (const room of rooms) {
       // Presence is not stored: relay it at once rather than behind the write.
       const awareness = room.flushAwareness()

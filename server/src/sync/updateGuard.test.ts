@@ -223,6 +223,23 @@ describe('checkClientUpdate: updates that build on what the server does not have
     )
   })
 
+  it('refuses a copy of something the server holds that names a parent it lacks (found by the fuzz suite)', () => {
+    const { server } = synced()
+    const held = getRecordsItem(server, 'shape:a')
+    const copy = craft([
+      {
+        client: held.id.client,
+        clock: held.id.clock,
+        items: [item([held.id.client, held.id.clock], { parent: Y.createID(999_999, 3), key: 'x' })],
+      },
+    ])
+    // Yjs does not integrate what it holds again, but looks its parent up: missing, it waits pending.
+    const applied = copyOf(server)
+    Y.applyUpdate(applied, copy)
+    expect(applied.store.pendingStructs).not.toBeNull()
+    expect(codeOf(server, copy)).toBe(CloseCode.Resync)
+  })
+
   it('refuses an update that starts past what the server holds of a client', () => {
     const { server, client } = synced()
     const records = client.getMap('records')

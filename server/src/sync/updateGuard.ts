@@ -124,8 +124,13 @@ class UpdateCheck {
       if ((run[0] as Struct).id.clock > held)
         throw resync('the update builds on changes the server does not have')
       for (const struct of run) {
-        // What the document already holds, Yjs skips: the server's own votes sent back, for one.
-        if (struct.id.clock + struct.length <= held) continue
+        // What the document already holds, Yjs does not integrate again (the server's own votes sent
+        // back, for one), but it still looks its neighbours and parent up: one it lacks keeps the
+        // update pending, one of its own client's later changes makes it throw.
+        if (struct.id.clock + struct.length <= held) {
+          if (struct instanceof Y.Item) this.dependencies(struct)
+          continue
+        }
         if (struct instanceof Y.Skip) throw resync('the update builds on changes the server does not have')
         if (struct instanceof Y.Item) this.checkItem(struct)
       }
