@@ -150,6 +150,22 @@ describe('document updates the server refuses', () => {
     expect(records(reader.doc).get('never')).toBeUndefined()
   })
 
+  it('what may wait is bounded: past 256 waiting updates the socket is closed at once, nothing of them kept', async () => {
+    const { owner, connect, raw } = await board()
+    const socket = await raw()
+    const closed = closeCode(socket)
+    const orphan = new Y.Doc()
+    updateOfDoc(orphan, () => records(orphan).set('never', 'sent'))
+    for (let i = 0; i <= 256; i++) {
+      socket.send(encodeUpdate(updateOfDoc(orphan, () => records(orphan).set('waiting', i))))
+    }
+    // Long before the 30-second heartbeat that would end a shorter wait.
+    expect(await closed).toBe(CloseCode.Resync)
+    const reader = connect(owner.cookie)
+    await waitForSync(reader)
+    expect(records(reader.doc).get('waiting')).toBeUndefined()
+  })
+
   it('a vote forged through a reference to the server’s next vote waits, then is refused, and stays refused after a restart', async () => {
     const { running, editor, boardId, connect, raw } = await board()
     // The editor votes, and so learns the server's client id and clock from the document.

@@ -34,6 +34,8 @@ export class Room {
    * room takes nothing more and is reloaded from storage (see `SyncServer.restartRoom`).
    */
   broken = false
+  /** The sockets whose updates wait for changes the server does not hold yet (see `SyncServer.hold`). */
+  waiting: Set<Connection> | null = null
   // The collections below are made when first needed: most rooms of a busy server sit idle, and
   // an idle board should cost little more than its document.
   /** Size of the board's update log in storage, to decide when to compact it. */
@@ -247,9 +249,17 @@ export class Room {
     return 'own'
   }
 
-  /** Removes a socket and the presence it announced. */
+  /** Lets go of what a socket's updates waited for. */
+  stopWaiting(connection: Connection): void {
+    connection.waiting = null
+    this.waiting?.delete(connection)
+    if (this.waiting?.size === 0) this.waiting = null
+  }
+
+  /** Removes a socket, the presence it announced and what it waited for. */
   remove(connection: Connection): void {
     this.connections.delete(connection)
+    this.stopWaiting(connection)
     const clientId = connection.awarenessClient
     if (clientId !== null && this.awarenessOwners?.get(clientId) === connection) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [clientId], null)

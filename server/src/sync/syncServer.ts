@@ -401,6 +401,8 @@ export class SyncServer {
    */
   private hold(connection: Connection, update: Uint8Array): void {
     connection.waiting ??= { updates: [], bytes: 0, since: Date.now() }
+    connection.room.waiting ??= new Set()
+    connection.room.waiting.add(connection)
     const { waiting } = connection
     waiting.updates.push(update)
     waiting.bytes += update.byteLength
@@ -409,19 +411,25 @@ export class SyncServer {
     }
   }
 
-  /** Applies what waits and can be applied now, until nothing more can. */
+  /**
+   * Applies what waits and can be applied now, until nothing more can. Called after every change a
+   * room takes, so it looks only at the sockets that hold something: usually none.
+   */
   private releaseWaiting(room: Room): void {
     let progress = true
-    while (progress) {
+    while (progress && room.waiting) {
       progress = false
-      for (const connection of room.connections) {
+      for (const connection of [...room.waiting]) {
         const waiting = connection.waiting
-        if (!waiting || !connection.isOpen) continue
+        if (!waiting || !connection.isOpen) {
+          room.stopWaiting(connection)
+          continue
+        }
         const update =
           waiting.updates.length === 1 ? (waiting.updates[0] as Uint8Array) : Y.mergeUpdates(waiting.updates)
         const refusal = checkClientUpdate(room.doc, update)
         if (refusal?.code === CloseCode.Resync) continue
-        connection.waiting = null
+        room.stopWaiting(connection)
         if (refusal) this.reject(connection, refusal.code, refusal.reason)
         else if (this.apply(room, connection, update)) {
           this.options.metrics?.updateReceived()
