@@ -1,5 +1,6 @@
 export * from './api'
 export * from './json'
+export * from './orphans'
 export * from './protocol'
 export * from './records'
 export * from './roles'
