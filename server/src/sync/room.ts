@@ -234,9 +234,10 @@ export class Room {
    * like any other. Runs in the turn that cut the chain, so nothing reads the board in between.
    */
   private putBackOrphans(): void {
-    const moves = (this.orphans ??= new OrphanWatch(this.doc)).repairs()
+    // Building the document (if it is still bytes) makes its watch.
+    const records = getRecords(this.doc)
+    const moves = this.orphans?.repairs() ?? []
     if (moves.length === 0) return
-    const records = getRecords(this.ydoc)
     let update: Uint8Array | null = null
     const capture = (bytes: Uint8Array) => {
       update = bytes
