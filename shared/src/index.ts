@@ -1,4 +1,5 @@
 export * from './api'
+export * from './boardFile'
 export * from './json'
 export * from './orphans'
 export * from './protocol'

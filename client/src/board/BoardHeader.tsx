@@ -40,7 +40,7 @@ export function BoardHeader({ title, open, connection }: BoardHeaderProps) {
         {open && <ShareButton open={open} />}
         {connection && <ConnectionIndicator connection={connection} />}
       </header>
-      {connection && <RefusalNotice connection={connection} />}
+      {connection && <RefusalNotice connection={connection} title={title} />}
     </div>
   )
 }
