@@ -158,3 +158,84 @@ describe('concurrent drags of one shape', () => {
     )
   })
 })
+
+describe('story-map text fields', () => {
+  const story = {
+    id: 'shape:story',
+    typeName: 'shape',
+    type: 'story-card',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    parentId: 'page:page',
+    index: 'a1',
+    isLocked: false,
+    opacity: 1,
+    props: {
+      w: 240,
+      h: 150,
+      title: 'Checkout',
+      asA: 'shopper',
+      iWant: '',
+      soThat: '',
+      acceptance: ['Given a cart'],
+      estimate: null,
+      moscow: null,
+      labels: ['payments'],
+    },
+    meta: {},
+  } satisfies DocumentRecord
+  type Story = typeof story
+  const props = (doc: Y.Doc) => getRecords(doc).get(story.id)?.get('props') as Y.Map<unknown>
+
+  it('are Y.Text in the document (criteria a Y.Array of Y.Text) and plain strings when read', () => {
+    const doc = new Y.Doc()
+    putRecord(getRecords(doc), story)
+    for (const key of ['title', 'asA', 'iWant', 'soThat']) expect(props(doc).get(key)).toBeInstanceOf(Y.Text)
+    const acceptance = props(doc).get('acceptance') as Y.Array<unknown>
+    expect(acceptance).toBeInstanceOf(Y.Array)
+    expect(acceptance.get(0)).toBeInstanceOf(Y.Text)
+    expect(props(doc).get('labels')).toEqual(['payments'])
+    expect(readRecords(doc)[0]).toEqual(story)
+  })
+
+  it('keep the words two people type into one title at once', () => {
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    putRecord(getRecords(a), story)
+    sync(a, b)
+    // Each keystroke as the binding writes it: the record after it, and the record it was typed on.
+    const typeInto = (doc: Y.Doc, at: number, word: string) => {
+      for (const char of word) {
+        const before = readRecords(doc)[0] as Story
+        const title = before.props.title
+        putRecord(
+          getRecords(doc),
+          { ...before, props: { ...before.props, title: title.slice(0, at) + char + title.slice(at) } },
+          before,
+        )
+        at++
+      }
+    }
+    typeInto(a, 0, 'Fast ')
+    typeInto(b, 8, ' in one click')
+    sync(a, b)
+    for (const doc of [a, b])
+      expect((readRecords(doc)[0] as Story).props.title).toBe('Fast Checkout in one click')
+  })
+
+  it('read a plain string where a Y.Text belongs, and turn it into one when it is next changed', () => {
+    const doc = new Y.Doc()
+    putRecord(getRecords(doc), story)
+    props(doc).set('title', 'Written by a script')
+    expect((readRecords(doc)[0] as Story).props.title).toBe('Written by a script')
+    const before = readRecords(doc)[0] as Story
+    putRecord(
+      getRecords(doc),
+      { ...before, props: { ...before.props, title: 'Written by a person' } },
+      before,
+    )
+    expect(props(doc).get('title')).toBeInstanceOf(Y.Text)
+    expect((readRecords(doc)[0] as Story).props.title).toBe('Written by a person')
+  })
+})

@@ -170,7 +170,7 @@ function writeUpdate(
     },
     wrote: (path, value) => written.set(to.id, path, value),
   })
-  putRecord(records, changes)
+  putRecord(records, changes, asDocumentRecord(from))
   return !keptTheirs
 }
 

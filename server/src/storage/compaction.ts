@@ -1,3 +1,4 @@
+import { plainTextFields, TEXT_FIELD_TABLE, TEXT_LAYOUT, type TextFieldTable } from '@refinery/shared'
 import type * as Y from 'yjs'
 
 /** When a board's update log is folded into its snapshot: the one place these thresholds live. */
@@ -19,6 +20,8 @@ export function needsCompaction(log: LogSize): boolean {
 export interface Folded {
   state: Uint8Array
   stateVector: Uint8Array
+  /** `TEXT_LAYOUT` when every text field of the fold is a `Y.Text`, 1 when some are plain strings. */
+  textLayout: number
 }
 
 /**
@@ -82,9 +85,15 @@ export function foldWith(
   snapshot: Uint8Array | null,
   updates: readonly Uint8Array[],
   build: typeof buildStoredDocument = buildStoredDocument,
+  plainText: typeof plainTextFields = plainTextFields,
+  layout: { current: number; fields: TextFieldTable } = { current: TEXT_LAYOUT, fields: TEXT_FIELD_TABLE },
 ): Folded {
   const { doc } = build(yjs, snapshot ? [snapshot, ...updates] : updates)
-  const folded = { state: yjs.encodeStateAsUpdate(doc), stateVector: yjs.encodeStateVector(doc) }
+  const folded = {
+    state: yjs.encodeStateAsUpdate(doc),
+    stateVector: yjs.encodeStateVector(doc),
+    textLayout: plainText(yjs, doc, layout.fields, false) === 0 ? layout.current : 1,
+  }
   doc.destroy()
   return folded
 }

@@ -1,3 +1,4 @@
+import { getRecords, putRecord, TEXT_LAYOUT } from '@refinery/shared'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Storage } from './types'
@@ -36,6 +37,7 @@ export function describeDocumentStore(engine: string, open: () => Promise<Storag
       expect(await store.loadDocument('nothing-here')).toEqual({
         snapshot: null,
         snapshotStateVector: null,
+        snapshotTextLayout: null,
         updates: [],
       })
     })
@@ -75,6 +77,31 @@ export function describeDocumentStore(engine: string, open: () => Promise<Storag
       expect([...(after.snapshotStateVector ?? [])]).toEqual([
         ...Y.encodeStateVectorFromUpdate(after.snapshot as Uint8Array),
       ])
+    })
+
+    it('keeps with a snapshot whether its text fields are all in the text layout', async () => {
+      const card = (title: unknown) => ({
+        id: 'shape:card',
+        typeName: 'shape',
+        type: 'story-card',
+        props: { w: 1, h: 1, title, asA: '', iWant: '', soThat: '', acceptance: [] },
+      })
+      const current = new Y.Doc()
+      putRecord(getRecords(current), card('Text layout'))
+      const old = new Y.Doc()
+      old.transact(() => {
+        putRecord(getRecords(old), card('Text layout'))
+        // As a board stored before the text layout holds it.
+        ;(getRecords(old).get('shape:card')?.get('props') as Y.Map<unknown>).set('title', 'Plain')
+      })
+      await store.appendUpdates([
+        { boardId: 'current', update: Y.encodeStateAsUpdate(current) },
+        { boardId: 'old', update: Y.encodeStateAsUpdate(old) },
+      ])
+      await store.compactDocument('current')
+      await store.compactDocument('old')
+      expect((await store.loadDocument('current')).snapshotTextLayout).toBe(TEXT_LAYOUT)
+      expect((await store.loadDocument('old')).snapshotTextLayout).toBe(1)
     })
 
     it('compacts onto an earlier snapshot, and later appends load on top', async () => {

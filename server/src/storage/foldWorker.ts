@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
+import { plainTextFields, TEXT_FIELD_TABLE, TEXT_LAYOUT } from '@refinery/shared'
 import { buildStoredDocument, type Folded, foldWith } from './compaction'
 
 /**
- * The worker's whole program: the own source of `foldWith` and `buildStoredDocument`, run on each
+ * The worker's whole program: the own source of `foldWith`, `buildStoredDocument` and
+ * `plainTextFields` (with the text layout it checks as data), run on each
  * request. Source text rather than a file of its own, so the bundled server and the tests run the same
  * thing; `require` resolves Yjs from the path it is given.
  */
@@ -12,9 +14,11 @@ const { parentPort, workerData } = require('node:worker_threads')
 const yjs = require(workerData.yjs)
 const buildStoredDocument = ${buildStoredDocument.toString()}
 const foldWith = ${foldWith.toString()}
+const plainTextFields = ${plainTextFields.toString()}
+const layout = ${JSON.stringify({ current: TEXT_LAYOUT, fields: TEXT_FIELD_TABLE })}
 parentPort.on('message', ({ id, snapshot, updates }) => {
   try {
-    parentPort.postMessage({ id, folded: foldWith(yjs, snapshot, updates, buildStoredDocument) })
+    parentPort.postMessage({ id, folded: foldWith(yjs, snapshot, updates, buildStoredDocument, plainTextFields, layout) })
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error) })
   }

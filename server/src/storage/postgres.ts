@@ -24,6 +24,8 @@ const MIGRATIONS: readonly string[] = [
   ACCOUNTS_AND_BOARDS,
   BOARD_VERSIONS('BYTEA'),
   'ALTER TABLE document_snapshots ADD COLUMN state_vector BYTEA;',
+  // The text layout of each snapshot (see StoredDocument.snapshotTextLayout); null for older ones.
+  'ALTER TABLE document_snapshots ADD COLUMN text_layout INTEGER;',
 ]
 
 /** Any constant will do: it only has to be the same for every Refinery instance. */
@@ -116,7 +118,7 @@ export class PostgresStore implements Storage {
       // One snapshot of the database for both reads, so a compaction in between cannot be seen half-done.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
       const snapshot = await client.query(
-        'SELECT state, state_vector FROM document_snapshots WHERE board_id = $1',
+        'SELECT state, state_vector, text_layout FROM document_snapshots WHERE board_id = $1',
         [boardId],
       )
       const updates = await client.query(
@@ -127,6 +129,7 @@ export class PostgresStore implements Storage {
       return {
         snapshot: snapshot.rows[0]?.state ?? null,
         snapshotStateVector: snapshot.rows[0]?.state_vector ?? null,
+        snapshotTextLayout: snapshot.rows[0]?.text_layout ?? null,
         updates: updates.rows.map((row) => row.data),
       }
     } catch (error) {
@@ -162,7 +165,7 @@ export class PostgresStore implements Storage {
       )
       if (rows.length === 0) return
       // On the fold worker's thread, so the event loop goes on relaying meanwhile.
-      const { state, stateVector } = await this.folder.fold(
+      const { state, stateVector, textLayout } = await this.folder.fold(
         snapshot?.state ?? null,
         rows.map((row) => row.data),
       )
@@ -174,10 +177,12 @@ export class PostgresStore implements Storage {
       )
       if (present.length !== rows.length) return
       await tx.run(
-        `INSERT INTO document_snapshots (board_id, state, state_vector, updated_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO document_snapshots (board_id, state, state_vector, text_layout, updated_at)
+         VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (board_id) DO UPDATE
-         SET state = excluded.state, state_vector = excluded.state_vector, updated_at = excluded.updated_at`,
-        [boardId, Buffer.from(state), Buffer.from(stateVector), Date.now()],
+         SET state = excluded.state, state_vector = excluded.state_vector,
+             text_layout = excluded.text_layout, updated_at = excluded.updated_at`,
+        [boardId, Buffer.from(state), Buffer.from(stateVector), textLayout, Date.now()],
       )
       // Exactly the entries folded in: sequence order is not commit order, so an append that
       // committed after the read above may carry a lower sequence number and must stay.

@@ -57,6 +57,8 @@ const MIGRATIONS: readonly string[] = [
      drained_through INTEGER NOT NULL
    );
    INSERT INTO journal_state (id, drained_through) VALUES (1, 0);`,
+  // The text layout of each snapshot (see StoredDocument.snapshotTextLayout); null for older ones.
+  'ALTER TABLE document_snapshots ADD COLUMN text_layout INTEGER;',
 ]
 
 function migrate(db: Database.Database): void {
@@ -109,13 +111,17 @@ export class SqliteStore implements Storage {
     // updates there first.
     this.sql = new SqliteSql(this.db, () => this.drainIfIdle())
     this.statements = {
-      snapshot: this.db.prepare('SELECT state, state_vector FROM document_snapshots WHERE board_id = ?'),
+      snapshot: this.db.prepare(
+        'SELECT state, state_vector, text_layout FROM document_snapshots WHERE board_id = ?',
+      ),
       updates: this.db.prepare('SELECT seq, data FROM document_updates WHERE board_id = ? ORDER BY seq'),
       append: this.db.prepare('INSERT INTO document_updates (board_id, data, created_at) VALUES (?, ?, ?)'),
       saveSnapshot: this.db.prepare(
-        `INSERT INTO document_snapshots (board_id, state, state_vector, updated_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO document_snapshots (board_id, state, state_vector, text_layout, updated_at)
+         VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (board_id) DO UPDATE
-         SET state = excluded.state, state_vector = excluded.state_vector, updated_at = excluded.updated_at`,
+         SET state = excluded.state, state_vector = excluded.state_vector,
+             text_layout = excluded.text_layout, updated_at = excluded.updated_at`,
       ),
       deleteThrough: this.db.prepare('DELETE FROM document_updates WHERE board_id = ? AND seq <= ?'),
       countThrough: this.db
@@ -149,12 +155,13 @@ export class SqliteStore implements Storage {
 
   private readDocument(boardId: string): StoredDocument & { lastSeq: number } {
     const snapshot = this.statements.snapshot.get(boardId) as
-      | { state: Buffer; state_vector: Buffer | null }
+      | { state: Buffer; state_vector: Buffer | null; text_layout: number | null }
       | undefined
     const rows = this.statements.updates.all(boardId) as { seq: number; data: Buffer }[]
     return {
       snapshot: snapshot?.state ?? null,
       snapshotStateVector: snapshot?.state_vector ?? null,
+      snapshotTextLayout: snapshot?.text_layout ?? null,
       updates: rows.map((row) => row.data),
       lastSeq: rows.length > 0 ? (rows[rows.length - 1]?.seq ?? 0) : 0,
     }
@@ -162,10 +169,10 @@ export class SqliteStore implements Storage {
 
   async loadDocument(boardId: string): Promise<StoredDocument> {
     this.drainIfIdle()
-    const { snapshot, snapshotStateVector, updates } = this.db.transaction(() => this.readDocument(boardId))()
+    const { lastSeq: _, ...stored } = this.db.transaction(() => this.readDocument(boardId))()
     // Whatever SQLite has not taken yet is in the journal, and comes after what it has.
-    for (const record of this.journaled) if (record.boardId === boardId) updates.push(record.update)
-    return { snapshot, snapshotStateVector, updates }
+    for (const record of this.journaled) if (record.boardId === boardId) stored.updates.push(record.update)
+    return stored
   }
 
   private readonly commitBatch: (batch: readonly BoardUpdate[], journalEnd: number | null) => void
@@ -286,13 +293,13 @@ export class SqliteStore implements Storage {
     if (updates.length === 0) return
     // On the fold worker's thread: the event loop goes on relaying meanwhile, and appends land in
     // the log after `lastSeq`.
-    const { state, stateVector } = await this.folder.fold(snapshot, updates)
+    const { state, stateVector, textLayout } = await this.folder.fold(snapshot, updates)
     this.db
       .transaction(() => {
         // Another compaction of this board, or its deletion, came first: the entries read are no longer
         // the log's head, and this fold is out of date.
         if (this.statements.countThrough.get(boardId, lastSeq) !== updates.length) return
-        this.statements.saveSnapshot.run(boardId, state, stateVector, Date.now())
+        this.statements.saveSnapshot.run(boardId, state, stateVector, textLayout, Date.now())
         this.statements.deleteThrough.run(boardId, lastSeq)
       })
       .immediate()

@@ -13,6 +13,12 @@ export interface StoredDocument {
    * was kept.
    */
   snapshotStateVector: Uint8Array | null
+  /**
+   * The text layout (`TEXT_LAYOUT`) of the snapshot's document, found when it was folded: a snapshot
+   * of the current layout needs no conversion, so it can answer clients without being decoded. Null
+   * without a snapshot, or for one folded before this was kept.
+   */
+  snapshotTextLayout: number | null
   updates: Uint8Array[]
 }
 

@@ -1,4 +1,4 @@
-import { getRecords } from '@refinery/shared'
+import { getRecords, plainTextFields, TEXT_FIELD_TABLE, TEXT_LAYOUT } from '@refinery/shared'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { Logger } from '../logger'
@@ -12,8 +12,8 @@ import { OrphanWatch } from './orphanWatch'
 /** The transaction origin of what other instances relayed, and of catching up from storage. */
 export const RELAY_ORIGIN = Symbol('refinery-relay')
 
-/** The transaction origin of the server putting back shapes whose parent chain was cut. */
-const REHOME_ORIGIN = Symbol('refinery-rehome')
+/** The transaction origin of the server's own repairs: shapes put back on a page, text converted. */
+const REPAIR_ORIGIN = Symbol('refinery-repair')
 
 /** Below this size, encoding a board again is cheaper than keeping its encoding around. */
 const KEEP_FULL_STATE_BYTES = 1024
@@ -111,7 +111,8 @@ export class Room {
   load(stored: StoredDocument): number {
     this.log.updates = stored.updates.length
     this.log.bytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
-    if (stored.updates.length === 0) {
+    // A snapshot folded in the current text layout needs nothing done to it: its bytes answer clients.
+    if (stored.updates.length === 0 && (!stored.snapshot || stored.snapshotTextLayout === TEXT_LAYOUT)) {
       if (stored.snapshot) {
         this.unapplied = stored.snapshot
         this.fullState = stored.snapshot
@@ -124,6 +125,7 @@ export class Room {
       stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates,
     )
     this.adopt(doc)
+    this.convertPlainText()
     this.putBackOrphans()
     if (skipped > 0) {
       this.logger.error(
@@ -238,30 +240,52 @@ export class Room {
     const records = getRecords(this.doc)
     const moves = this.orphans?.repairs() ?? []
     if (moves.length === 0) return
+    this.repair(() => {
+      for (const { id, parentId, x, y, rotation } of moves) {
+        const record = records.get(id)
+        if (!(record instanceof Y.Map)) continue
+        record.set('parentId', parentId)
+        record.set('x', x)
+        record.set('y', y)
+        record.set('rotation', rotation)
+      }
+    })
+    this.logger.info(
+      { boardId: this.boardId, shapes: moves.map((move) => move.id) },
+      'put back on their page shapes whose parent was deleted',
+    )
+  }
+
+  /**
+   * Turns the text fields that a board stored before the text layout holds as plain strings into
+   * `Y.Text` (CONTRACT section 5), as the server's own change, before any client sees the board.
+   */
+  private convertPlainText(): void {
+    let converted = 0
+    this.repair(() => {
+      converted = plainTextFields(Y, this.doc, TEXT_FIELD_TABLE, true)
+    })
+    if (converted > 0) {
+      this.logger.info(
+        { boardId: this.boardId, fields: converted },
+        'converted text fields to the text layout',
+      )
+    }
+  }
+
+  /** Runs `change` as the server's own transaction, queued to be stored and sent to everyone. */
+  private repair(change: () => void): void {
     let update: Uint8Array | null = null
     const capture = (bytes: Uint8Array) => {
       update = bytes
     }
     this.ydoc.on('update', capture)
     try {
-      this.ydoc.transact(() => {
-        for (const { id, parentId, x, y, rotation } of moves) {
-          const record = records.get(id)
-          if (!(record instanceof Y.Map)) continue
-          record.set('parentId', parentId)
-          record.set('x', x)
-          record.set('y', y)
-          record.set('rotation', rotation)
-        }
-      }, REHOME_ORIGIN)
+      this.ydoc.transact(change, REPAIR_ORIGIN)
     } finally {
       this.ydoc.off('update', capture)
     }
     if (update) this.queueUpdate(update, null)
-    this.logger.info(
-      { boardId: this.boardId, shapes: moves.map((move) => move.id) },
-      'put back on their page shapes whose parent was deleted',
-    )
   }
 
   /**

@@ -330,6 +330,52 @@ describe('checkClientUpdate: sizes', () => {
   })
 })
 
+describe('checkClientUpdate: acceptance criteria as a Y.Array of Y.Text', () => {
+  const withCriteria = (client: Y.Doc, criteria: Y.Text[]) =>
+    updateOf(client, () => {
+      const props = new Y.Map<unknown>()
+      client.getMap('records').set('shape:card', new Y.Map([['props', props]]))
+      const list = new Y.Array<Y.Text>()
+      list.push(criteria)
+      props.set('acceptance', list)
+    })
+
+  it('holds each criterion to the field limit, new or typed into', () => {
+    const chars = BOARD_LIMITS.fieldChars
+    expect(codeOf(synced().server, withCriteria(synced().client, [new Y.Text('a'.repeat(chars))]))).toBeNull()
+    const long = [new Y.Text('ok'), new Y.Text('b'.repeat(chars + 1))]
+    expect(codeOf(synced().server, withCriteria(synced().client, long))).toBe(CloseCode.TooLarge)
+
+    const { server, client } = synced()
+    const criterion = new Y.Text('c'.repeat(chars))
+    const setUp = withCriteria(client, [criterion])
+    Y.applyUpdate(server, setUp)
+    expect(
+      codeOf(
+        server,
+        updateOf(client, () => criterion.insert(0, 'd')),
+      ),
+    ).toBe(CloseCode.TooLarge)
+  })
+
+  it('holds the list to its number of entries, across updates', () => {
+    const { server, client } = synced()
+    const some = Array.from({ length: BOARD_LIMITS.listEntries }, (_, i) => new Y.Text(`criterion ${i}`))
+    const setUp = withCriteria(client, some)
+    expect(codeOf(server, setUp)).toBeNull()
+    Y.applyUpdate(server, setUp)
+    const list = (client.getMap('records').get('shape:card') as Y.Map<Y.Map<unknown>>)
+      .get('props')
+      ?.get('acceptance') as Y.Array<Y.Text>
+    expect(
+      codeOf(
+        server,
+        updateOf(client, () => list.push([new Y.Text('one more')])),
+      ),
+    ).toBe(CloseCode.TooLarge)
+  })
+})
+
 /**
  * The attack model: a server that writes votes, and attackers that edit records and votes, sync with
  * the server whenever they like, learn the server's next vote before it is written (its client id and

@@ -97,6 +97,8 @@ class UpdateCheck {
   private rootNames: Map<AnyType, string> | null = null
   /** Characters written to and deleted from story-map `Y.Text` fields, per field. */
   private readonly texts = new Map<string, { type: AnyType | null; key: string; delta: number }>()
+  /** Entries added to story-map list fields (acceptance criteria, each a `Y.Text`), per list. */
+  private readonly lists = new Map<string, { type: AnyType | null; key: string; added: number }>()
 
   constructor(
     private readonly doc: Y.Doc,
@@ -142,6 +144,11 @@ class UpdateCheck {
         throw tooLarge(`"${key}" would be longer than ${BOARD_LIMITS.fieldChars} characters`)
       }
     }
+    for (const { type, key, added } of this.lists.values()) {
+      if ((type instanceof Y.Array ? type.length : 0) + added > BOARD_LIMITS.listEntries) {
+        throw tooLarge(`"${key}" would hold more than ${BOARD_LIMITS.listEntries} entries`)
+      }
+    }
   }
 
   private checkItem(item: Y.Item): void {
@@ -152,6 +159,7 @@ class UpdateCheck {
     }
     const { content } = item
     if (content instanceof Y.ContentDoc) throw unappliable('a board holds no subdocuments')
+    if (content instanceof Y.ContentType && place.key === null) this.countEntry(place)
     if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
       for (const value of content.arr) this.checkValue(value, place.key)
     } else if (content instanceof Y.ContentString) {
@@ -180,6 +188,14 @@ class UpdateCheck {
     if (key !== IMAGE_SOURCE_KEY && jsonSize(value) > BOARD_LIMITS.valueBytes) {
       throw tooLarge(`a value of "${key ?? 'a list'}" is larger than ${BOARD_LIMITS.valueBytes} bytes`)
     }
+  }
+
+  /** Counts an entry into a list; only story-map list fields have a length to keep. */
+  private countEntry(place: Place): void {
+    if (place.parentKey === null || !STORY_TEXT_FIELDS.has(place.parentKey)) return
+    const list = this.lists.get(place.parent)
+    if (list) list.added++
+    else this.lists.set(place.parent, { type: place.type, key: place.parentKey, added: 1 })
   }
 
   /** Counts characters into or out of a text; only story-map fields have a length to keep. */
@@ -286,7 +302,8 @@ class UpdateCheck {
       root: holderPlace.root,
       parent: idKey(holder.id),
       key: item.parentSub,
-      parentKey: holderPlace.key,
+      // A text in a list (an acceptance criterion) counts under the list's field.
+      parentKey: holderPlace.key ?? holderPlace.parentKey,
       type: this.inUpdate.has(holder) ? null : holder.content.type,
     }
   }
@@ -307,7 +324,7 @@ class UpdateCheck {
       root: rootName,
       parent: type._item ? idKey(type._item.id) : `root:${rootName}`,
       key: item.parentSub,
-      parentKey: type._item?.parentSub ?? null,
+      parentKey: type._item?.parentSub ?? (type._item?.parent as AnyType | null)?._item?.parentSub ?? null,
       type,
     }
   }
