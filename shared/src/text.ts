@@ -61,12 +61,17 @@ export function applySplice(text: string, { index, remove, insert }: Splice): st
  * side of text inserted exactly at the caret it ends on (a selection's end goes after it).
  */
 export function mapPosition(before: string, after: string, at: number, stickyEnd = false): number {
-  const splice = spliceBetween(before, after, at)
-  if (!splice) return at
-  const { index, remove, insert } = splice
-  if (at < index || (at === index && !stickyEnd && remove === 0)) return at
-  if (at >= index + remove) return at - remove + insert.length
-  return index + insert.length
+  // Where a change could be placed in more than one way ("aaa" to "a"), the caret is kept out of it if
+  // any placement allows: nearest the caret first, then as far right, then as far left as it goes.
+  for (const near of [at, before.length, 0]) {
+    const splice = spliceBetween(before, after, near)
+    if (!splice) return at
+    const { index, remove, insert } = splice
+    if (at < index || (at === index && (remove > 0 || !stickyEnd))) return at
+    if (at >= index + remove) return at - remove + insert.length
+  }
+  const splice = spliceBetween(before, after, at) as Splice
+  return splice.index + splice.insert.length
 }
 
 /**
