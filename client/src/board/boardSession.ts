@@ -12,6 +12,7 @@ import { userColor } from '../identity/userColor'
 import { type BoardConnection, openBoardConnection } from '../sync/boardConnection'
 import { connectionStatus } from '../sync/connectionState'
 import { bindPresence } from '../sync/presence'
+import { provideTextHistory } from '../sync/textHistory'
 import { bindStoreToYDoc, type StoreBinding } from '../sync/yjsStoreBinding'
 import { createBoardStore } from './boardStore'
 
@@ -67,6 +68,7 @@ export function openBoardSession(
         color: editor.user.getColor(),
       }))
       const unbindPresence = bindPresence(store, connection.provider.awareness, $user)
+      const stopTextHistory = provideTextHistory(editor, (field) => binding?.textHistory(field) ?? null)
       // Undo and redo (the menu, the toolbar and their shortcuts all call these) go through the
       // binding, so they take back only this person's own changes.
       const { undo, redo } = editor
@@ -82,6 +84,7 @@ export function openBoardSession(
       window.refinery = { editor, ydoc: connection.doc, provider: connection.provider }
       return () => {
         unbindPresence()
+        stopTextHistory()
         editor.undo = undo
         editor.redo = redo
         if (window.refinery?.editor === editor) delete window.refinery

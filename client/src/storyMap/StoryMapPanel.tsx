@@ -179,6 +179,7 @@ function StoryCardFields({ card }: { card: StoryCardShape }) {
         value={props.title}
         placeholder="A short name for the story"
         onChange={(title) => update({ title })}
+        field={{ shapeId: card.id, key: 'title' }}
         {...handlers}
       />
       <fieldset className="story-map-panel__story">
@@ -188,6 +189,7 @@ function StoryCardFields({ card }: { card: StoryCardShape }) {
           value={props.asA}
           placeholder="shopper"
           onChange={(asA) => update({ asA })}
+          field={{ shapeId: card.id, key: 'asA' }}
           {...handlers}
         />
         <TextRow
@@ -196,6 +198,7 @@ function StoryCardFields({ card }: { card: StoryCardShape }) {
           value={props.iWant}
           placeholder="to pay with a saved card"
           onChange={(iWant) => update({ iWant })}
+          field={{ shapeId: card.id, key: 'iWant' }}
           {...handlers}
         />
         <TextRow
@@ -204,10 +207,12 @@ function StoryCardFields({ card }: { card: StoryCardShape }) {
           value={props.soThat}
           placeholder="checking out takes seconds"
           onChange={(soThat) => update({ soThat })}
+          field={{ shapeId: card.id, key: 'soThat' }}
           {...handlers}
         />
       </fieldset>
       <AcceptanceCriteria
+        shapeId={card.id}
         criteria={props.acceptance}
         onChange={(acceptance) => update({ acceptance })}
         handlers={handlers}
@@ -259,10 +264,12 @@ function StoryCardFields({ card }: { card: StoryCardShape }) {
 type Handlers = ReturnType<typeof fieldHandlers>
 
 function AcceptanceCriteria({
+  shapeId,
   criteria,
   onChange,
   handlers,
 }: {
+  shapeId: string
   criteria: string[]
   onChange: (criteria: string[]) => void
   handlers: Handlers
@@ -294,6 +301,7 @@ function AcceptanceCriteria({
                 label={`Acceptance criterion ${index + 1}`}
                 placeholder="Given… when… then…"
                 onChange={(text) => onChange(replaced(criteria, index, text))}
+                field={{ shapeId, key: 'acceptance', index }}
                 onFocus={handlers.onFocus}
                 onKeyDown={(event) => {
                   if (event.key === 'Enter') {
@@ -493,6 +501,7 @@ function JourneyStepFields({ step }: { step: JourneyStepShape }) {
         value={step.props.title}
         placeholder="Sign up"
         onChange={(title) => update({ title })}
+        field={{ shapeId: step.id, key: 'title' }}
         {...handlers}
       />
       <TextRow
@@ -501,6 +510,7 @@ function JourneyStepFields({ step }: { step: JourneyStepShape }) {
         value={step.props.description}
         placeholder="What the user does at this step"
         onChange={(description) => update({ description })}
+        field={{ shapeId: step.id, key: 'description' }}
         {...handlers}
       />
     </>
@@ -520,6 +530,7 @@ function ReleaseSliceFields({ slice }: { slice: ReleaseSliceShape }) {
       value={slice.props.name}
       placeholder="MVP"
       onChange={(name) => update({ name })}
+      field={{ shapeId: slice.id, key: 'name' }}
       {...fieldHandlers(editor)}
     />
   )

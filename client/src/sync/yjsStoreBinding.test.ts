@@ -53,6 +53,25 @@ function rectangle(name: string, changes: Partial<TLGeoShape> = {}): TLGeoShape 
   }
 }
 
+function storyCard(name: string, title: string): TLRecord {
+  return {
+    ...rectangle(name),
+    type: 'story-card',
+    props: {
+      w: 240,
+      h: 150,
+      title,
+      asA: '',
+      iWant: '',
+      soThat: '',
+      acceptance: [],
+      estimate: null,
+      moscow: null,
+      labels: [],
+    },
+  } as unknown as TLRecord
+}
+
 /** What another client writes into the document for `record`. */
 function writeRemotely(doc: Y.Doc, ...records: object[]): void {
   doc.transact(() => {
@@ -217,6 +236,42 @@ describe('bindStoreToYDoc', () => {
       { x: 300, y: 10 },
       { x: 10, y: 400 },
     ]).toContainEqual(ends[0])
+  })
+
+  it('keeps every character two people type into one card title at once, and undoes only one’s own', () => {
+    const alice = boundClient()
+    const bobDoc = new Y.Doc()
+    Y.applyUpdate(bobDoc, Y.encodeStateAsUpdate(alice.doc))
+    const bob = boundClient(bobDoc)
+    const id = createShapeId('story')
+    alice.store.put([storyCard('story', 'Checkout')])
+    Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc))
+    const title = (store: TLStore) => (store.get(id) as unknown as { props: { title: string } }).props.title
+    const typeInto = (client: BoundClient, at: number, word: string) => {
+      for (const [offset, char] of [...word].entries()) {
+        client.store.update(id, (record) => {
+          const card = record as unknown as { props: { title: string } }
+          const text = card.props.title
+          const index = at + offset
+          return {
+            ...record,
+            props: { ...card.props, title: text.slice(0, index) + char + text.slice(index) },
+          }
+        })
+      }
+    }
+    const history = alice.binding.textHistory({ shapeId: id, key: 'title' })
+    expect(history).not.toBeNull()
+
+    // Both type while apart, keystroke by keystroke as the panel reports them, then meet.
+    typeInto(alice, 0, 'Fast ')
+    typeInto(bob, 8, ' in one click')
+    connect(alice.doc, bob.doc)
+    for (const { store } of [alice, bob]) expect(title(store)).toBe('Fast Checkout in one click')
+
+    // Alice's undo takes back her word, not Bob's.
+    expect(history?.undo()).toBe(true)
+    for (const { store } of [alice, bob]) expect(title(store)).toBe('Checkout in one click')
   })
 
   it('does not write a remote change back to the document', () => {

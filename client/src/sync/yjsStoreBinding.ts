@@ -29,8 +29,27 @@ const FIRST_PAGE = PageRecordType.create({
   meta: {},
 })
 
+/** Undo and redo of one person's typing in one text field; each answers whether it changed anything. */
+export interface TextHistory {
+  undo(): boolean
+  redo(): boolean
+}
+
+/** Where a text field is: a shape's prop, and for a list of texts (acceptance criteria) the entry. */
+export interface TextFieldAddress {
+  shapeId: string
+  key: string
+  index?: number | undefined
+}
+
 export interface StoreBinding {
   stop(): void
+  /**
+   * This client's typing in one text field, to undo and redo it alone: someone else's typing in the
+   * same field stays (Yjs's UndoManager on that field's `Y.Text`). Null for a field that is not a
+   * `Y.Text`. Ask before the typing to undo: the history starts when it is first asked for.
+   */
+  textHistory(field: TextFieldAddress): TextHistory | null
   /**
    * Runs an undo or redo. tldraw undoes by putting back whole records as they were, which would also
    * revert what others changed in them since; inside `replay` a field is written back only if the
@@ -86,10 +105,28 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): StoreBinding {
   }
   records.observeDeep(onRecordsChanged)
 
+  const histories = new Map<Y.Text, Y.UndoManager>()
+
   return {
     stop() {
       stopListening()
       records.unobserveDeep(onRecordsChanged)
+      for (const history of histories.values()) history.destroy()
+      histories.clear()
+    },
+    textHistory({ shapeId, key, index }) {
+      const props = records.get(shapeId)?.get('props')
+      let text = props instanceof Y.Map ? props.get(key) : undefined
+      if (index !== undefined) text = text instanceof Y.Array ? text.get(index) : undefined
+      if (!(text instanceof Y.Text)) return null
+      let history = histories.get(text)
+      if (!history) {
+        // Typing pauses of half a second or more separate the steps, as in a text editor.
+        history = new Y.UndoManager(text, { trackedOrigins: new Set([origin]), captureTimeout: 500 })
+        histories.set(text, history)
+      }
+      const manager = history
+      return { undo: () => manager.undo() !== null, redo: () => manager.redo() !== null }
     },
     replay(undoOrRedo) {
       replaying = true
