@@ -95,6 +95,23 @@ function yjsClient(target, room, { onAnswer } = {}) {
   }
 }
 
+/**
+ * The props people type into, per shape type: `Y.Text` in the document (CONTRACT section 5), as
+ * `TEXT_FIELDS` and `TEXT_LIST_FIELDS` of shared/src/records.ts say; acceptance criteria a `Y.Array`
+ * of `Y.Text`.
+ */
+const TEXT_KEYS = new Set(['title', 'asA', 'iWant', 'soThat', 'description', 'name'])
+
+function propValue(key, value) {
+  if (TEXT_KEYS.has(key) && typeof value === 'string') return new Y.Text(value)
+  if (key === 'acceptance' && Array.isArray(value)) {
+    const list = new Y.Array()
+    list.push(value.map((entry) => new Y.Text(entry)))
+    return list
+  }
+  return value
+}
+
 /** One story-map shape record as the client writes it: a Y.Map with `props` and `meta` nested. */
 function shapeRecord(id, type, x, y, props) {
   const record = new Y.Map()
@@ -110,7 +127,7 @@ function shapeRecord(id, type, x, y, props) {
   record.set('opacity', 1)
   record.set('meta', new Y.Map())
   const propsMap = new Y.Map()
-  for (const [key, value] of Object.entries(props)) propsMap.set(key, value)
+  for (const [key, value] of Object.entries(props)) propsMap.set(key, propValue(key, value))
   record.set('props', propsMap)
   return record
 }
