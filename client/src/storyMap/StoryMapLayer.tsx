@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { type Editor, react, type TLShapeId, useEditor } from 'tldraw'
 import { Link } from '../app/Link'
+import { keepPastedCardsInSight } from './copies'
 import { mapCamera } from './placement'
 import { StoryMapPanel } from './StoryMapPanel'
 import { isStoryCard, isStoryMapShape } from './shapeProps'
@@ -65,6 +66,7 @@ export function StoryMapLayer() {
   const board = useStoryMapBoard()
   const dots = useMyVotes(board?.boardId ?? null, board?.canVote ?? false)
   useEffect(() => registerStoryMapTools(editor), [editor])
+  useEffect(() => keepPastedCardsInSight(editor), [editor])
   useVoteTotals(editor)
   useOpeningView(editor)
   if (!board) return null

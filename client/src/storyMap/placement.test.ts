@@ -4,6 +4,7 @@ import {
   CARD_GAP,
   FRAME_MARGIN,
   mapCamera,
+  placeCopiedCard,
   placeJourneyStep,
   placeReleaseSlice,
   placeStoryCard,
@@ -99,6 +100,50 @@ describe('placeStoryCard', () => {
       x: 1880,
       y: 225,
     })
+  })
+})
+
+describe('placeCopiedCard', () => {
+  const overlaps = (a: Box, b: Box) =>
+    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+  const at = (x: number, y: number): Box => ({ x, y, ...card })
+  const original = at(20, 184)
+
+  it('leaves a copy that covers no card where it landed, even off the column’s edge', () => {
+    expect(placeCopiedCard(at(60, 700), { steps, slices, cards: [original] })).toEqual({ x: 60, y: 700 })
+  })
+
+  it('moves a copy pasted on its original just below it, in the same column', () => {
+    expect(placeCopiedCard(original, { steps, slices, cards: [original] })).toEqual({ x: 20, y: 354 })
+  })
+
+  it('moves each further copy below the ones before, and past the next slice’s name', () => {
+    const cards = [original, at(20, 354)]
+    expect(placeCopiedCard(original, { steps, slices, cards })).toEqual({ x: 20, y: 560 + SLICE_HEADER })
+  })
+
+  it('puts a copy moved a width to the right, onto the next column’s card, under that card', () => {
+    const neighbour = at(280, 184)
+    const duplicate = at(20 + 240 + 10, 184)
+    expect(placeCopiedCard(duplicate, { steps, slices, cards: [original, neighbour] })).toEqual({
+      x: 280,
+      y: 354,
+    })
+  })
+
+  it('moves a copy outside every column straight down, past every card it would touch', () => {
+    const cards = [at(2000, 300), at(2100, 460)]
+    const place = placeCopiedCard(at(2000, 300), { steps, slices, cards })
+    expect(place).toEqual({ x: 2000, y: 460 + 150 + CARD_GAP })
+  })
+
+  it('never leaves a copy over a card, whichever column that card is in', () => {
+    // A card of the second column that reaches into the first.
+    const cards = [original, at(150, 354), at(20, 700)]
+    for (const copy of [original, at(100, 200), at(30, 690), at(2000, 2000)]) {
+      const place = placeCopiedCard(copy, { steps, slices, cards })
+      for (const other of cards) expect(overlaps({ ...copy, ...place }, other)).toBe(false)
+    }
   })
 })
 

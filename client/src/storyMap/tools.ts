@@ -8,8 +8,15 @@ import {
   type StoryMapShapeType,
 } from '@refinery/shared'
 import { createShapeId, type Editor, StateNode, type TLShapeId } from 'tldraw'
-import { type Box, type Point, placeJourneyStep, placeReleaseSlice, placeStoryCard } from './placement'
-import { isJourneyStep, isReleaseSlice, isStoryCard } from './shapeProps'
+import {
+  type Box,
+  type Point,
+  placeCopiedCard,
+  placeJourneyStep,
+  placeReleaseSlice,
+  placeStoryCard,
+} from './placement'
+import { isJourneyStep, isReleaseSlice, isStoryCard, type StoryCardShape } from './shapeProps'
 
 /** The page boxes of the story-map shapes on the current page, but `except`. */
 function mapBoxes(editor: Editor, except?: TLShapeId) {
@@ -44,6 +51,29 @@ export function settleDroppedShape(editor: Editor, id: TLShapeId): void {
     const { x, y, w, h } = placeReleaseSlice(drop, bounds, slices)
     editor.updateShape({ id, type: RELEASE_SLICE, x, y, props: { w, h } })
     editor.sendToBack([id])
+  }
+}
+
+/**
+ * Moves each story card among `copies` (just pasted or duplicated) that covers another card to where
+ * `placeCopiedCard` puts it, the highest first, so copies of a column keep their order below it. A card
+ * copied inside a copied frame moves with its frame and is left alone.
+ */
+export function settleCopiedCards(editor: Editor, copies: readonly TLShapeId[]): void {
+  const copied = new Set(copies)
+  const top = (card: StoryCardShape) => editor.getShapePageBounds(card)?.y ?? 0
+  const cards = copies
+    .map((id) => editor.getShape(id))
+    .filter(isStoryCard)
+    .filter((card) => !copied.has(card.parentId as TLShapeId))
+    .sort((a, b) => top(a) - top(b))
+  for (const card of cards) {
+    const bounds = editor.getShapePageBounds(card)
+    if (!bounds) continue
+    const place = placeCopiedCard(bounds, mapBoxes(editor, card.id))
+    if (place.x === bounds.x && place.y === bounds.y) continue
+    const local = editor.getPointInParentSpace(card, place)
+    editor.updateShape({ id: card.id, type: STORY_CARD, x: local.x, y: local.y })
   }
 }
 
