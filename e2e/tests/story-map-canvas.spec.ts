@@ -1,11 +1,13 @@
 import { expect, type Page, test } from '@playwright/test'
 import {
   createBoard,
+  drag,
   dropShape,
   openBoard,
   type Person,
   pageBounds,
   selectShape,
+  shapeCentreOnScreen,
   shapes,
   signedUp,
 } from './board'
@@ -86,4 +88,51 @@ test('a pasted or duplicated story card never hides under another card', async (
   await selectShape(page, login.id)
   await page.keyboard.press('Control+d')
   await expectEveryCardInSight(page, 5)
+})
+
+test('a story card or journey step drags while selected, even while edited; a double-click edits it', async ({
+  browser,
+}) => {
+  const ed = await signedUp(browser, 'Ed')
+  await onNewBoard(ed, { x: 100, y: 100, z: 1 })
+  const page = ed.page
+  const editing = () => page.evaluate(() => window.refinery!.editor.getEditingShapeId() ?? null)
+
+  for (const [type, title] of [
+    ['story-card', 'Social login'],
+    ['journey-step', 'Sign up'],
+  ] as const) {
+    const shape = await dropShape(page, 'toolbar', type, { x: 200, y: 150 })
+    const centre = await shapeCentreOnScreen(page, shape.id)
+
+    // A double-click (away from the click that placed it, so the two are not read as one) edits it:
+    // the panel's first field takes the typing.
+    await page.mouse.dblclick(centre.x + 60, centre.y + 30)
+    await expect.poll(editing).toBe(shape.id)
+    await page.keyboard.type(title)
+    await expect(page.getByLabel('Title')).toHaveValue(title)
+
+    // Pressed and dragged, the selected shape that is being edited moves, and the editing ends.
+    const before = await pageBounds(page, shape.id)
+    await drag(page, centre, { x: centre.x + 150, y: centre.y + 100 })
+    await expect.poll(async () => (await pageBounds(page, shape.id)).x).toBeCloseTo(before.x + 150, 0)
+    expect((await pageBounds(page, shape.id)).y).toBeCloseTo(before.y + 100, 0)
+    expect(await editing()).toBeNull()
+    await expect(page.getByTestId('story-map-panel').getByLabel('Title')).toHaveValue(title)
+
+    // Selected and not edited, it drags too.
+    await selectShape(page, shape.id)
+    const moved = await shapeCentreOnScreen(page, shape.id)
+    await drag(page, moved, { x: moved.x - 100, y: moved.y })
+    await expect.poll(async () => (await pageBounds(page, shape.id)).x).toBeCloseTo(before.x + 50, 0)
+    expect(await editing()).toBeNull()
+    await page.evaluate(() => {
+      window.refinery!.editor.selectNone()
+    })
+    // Out of the way of the next shape.
+    await page.evaluate((id) => {
+      const editor = window.refinery!.editor
+      editor.deleteShapes([id as never])
+    }, shape.id)
+  }
 })

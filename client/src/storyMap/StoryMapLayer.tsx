@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { type Editor, react, type TLShapeId, useEditor } from 'tldraw'
 import { Link } from '../app/Link'
 import { keepPastedCardsInSight } from './copies'
+import { endPanelEditingOnPress } from './editing'
 import { mapCamera } from './placement'
 import { StoryMapPanel } from './StoryMapPanel'
 import { isStoryCard, isStoryMapShape } from './shapeProps'
@@ -67,6 +68,7 @@ export function StoryMapLayer() {
   const dots = useMyVotes(board?.boardId ?? null, board?.canVote ?? false)
   useEffect(() => registerStoryMapTools(editor), [editor])
   useEffect(() => keepPastedCardsInSight(editor), [editor])
+  useEffect(() => endPanelEditingOnPress(editor), [editor])
   useVoteTotals(editor)
   useOpeningView(editor)
   if (!board) return null
