@@ -90,7 +90,7 @@ test('a pasted or duplicated story card never hides under another card', async (
   await expectEveryCardInSight(page, 5)
 })
 
-test('a story card or journey step drags while selected, even while edited; a double-click edits it', async ({
+test('a story card or journey step drags while selected, just placed or being edited; a double-click edits it', async ({
   browser,
 }) => {
   const ed = await signedUp(browser, 'Ed')
@@ -103,36 +103,32 @@ test('a story card or journey step drags while selected, even while edited; a do
     ['journey-step', 'Sign up'],
   ] as const) {
     const shape = await dropShape(page, 'toolbar', type, { x: 200, y: 150 })
-    const centre = await shapeCentreOnScreen(page, shape.id)
+    const placed = await pageBounds(page, shape.id)
+    const x = async () => (await pageBounds(page, shape.id)).x
 
-    // A double-click (away from the click that placed it, so the two are not read as one) edits it:
-    // the panel's first field takes the typing.
-    await page.mouse.dblclick(centre.x + 60, centre.y + 30)
+    // Pressed where it was just placed and dragged at once, the new, selected shape moves: the click
+    // that placed it and this press are not a double-click.
+    const centre = await shapeCentreOnScreen(page, shape.id)
+    await drag(page, centre, { x: centre.x + 150, y: centre.y + 100 })
+    await expect.poll(x).toBeCloseTo(placed.x + 150, 0)
+    expect((await pageBounds(page, shape.id)).y).toBeCloseTo(placed.y + 100, 0)
+    expect(await editing()).toBeNull()
+
+    // A double-click edits it: the panel's first field takes the typing.
+    const moved = await shapeCentreOnScreen(page, shape.id)
+    await page.mouse.dblclick(moved.x, moved.y)
     await expect.poll(editing).toBe(shape.id)
     await page.keyboard.type(title)
     await expect(page.getByLabel('Title')).toHaveValue(title)
 
-    // Pressed and dragged, the selected shape that is being edited moves, and the editing ends.
-    const before = await pageBounds(page, shape.id)
-    await drag(page, centre, { x: centre.x + 150, y: centre.y + 100 })
-    await expect.poll(async () => (await pageBounds(page, shape.id)).x).toBeCloseTo(before.x + 150, 0)
-    expect((await pageBounds(page, shape.id)).y).toBeCloseTo(before.y + 100, 0)
+    // Pressed and dragged while it is being edited, it moves too, and the editing ends.
+    await drag(page, moved, { x: moved.x - 100, y: moved.y })
+    await expect.poll(x).toBeCloseTo(placed.x + 50, 0)
     expect(await editing()).toBeNull()
     await expect(page.getByTestId('story-map-panel').getByLabel('Title')).toHaveValue(title)
-
-    // Selected and not edited, it drags too.
-    await selectShape(page, shape.id)
-    const moved = await shapeCentreOnScreen(page, shape.id)
-    await drag(page, moved, { x: moved.x - 100, y: moved.y })
-    await expect.poll(async () => (await pageBounds(page, shape.id)).x).toBeCloseTo(before.x + 50, 0)
-    expect(await editing()).toBeNull()
-    await page.evaluate(() => {
-      window.refinery!.editor.selectNone()
-    })
     // Out of the way of the next shape.
     await page.evaluate((id) => {
-      const editor = window.refinery!.editor
-      editor.deleteShapes([id as never])
+      window.refinery!.editor.deleteShapes([id as never])
     }, shape.id)
   }
 })

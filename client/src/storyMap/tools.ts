@@ -106,6 +106,9 @@ abstract class PlaceShapeTool extends StateNode {
 
   override onPointerDown() {
     addStoryMapShape(this.editor, this.placedType, this.editor.inputs.getCurrentPagePoint())
+    // The new shape is under the pointer: a press on it right after would otherwise be read as the
+    // second click of a double-click, and start editing it instead of dragging it.
+    this.editor.cancelDoubleClick()
     if (!this.editor.getInstanceState().isToolLocked) this.editor.setCurrentTool('select')
   }
 
