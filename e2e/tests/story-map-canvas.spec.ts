@@ -132,3 +132,62 @@ test('a story card or journey step drags while selected, just placed or being ed
     }, shape.id)
   }
 })
+
+test('release slices stretch to span every journey step, also one added right of the lanes', async ({
+  browser,
+}) => {
+  const sue = await signedUp(browser, 'Sue')
+  await onNewBoard(sue, { x: 1000, y: 800, z: 0.2 })
+  const page = sue.page
+  const spans = (slices: Bounds[], step: Bounds) => {
+    for (const slice of slices) {
+      expect(slice.x).toBeLessThanOrEqual(step.x)
+      expect(slice.x + slice.w).toBeGreaterThanOrEqual(step.x + step.w)
+    }
+  }
+
+  // A step far to the right of where the first slice would reach (2000 wide, centred on its drop):
+  // the slices people add span it all the same.
+  await dropShape(page, 'toolbar', 'journey-step', { x: 120, y: 50 })
+  const far = await dropShape(page, 'toolbar', 'journey-step', { x: 2000, y: 50 })
+  const mvp = await dropShape(page, 'toolbar', 'release-slice', { x: 120, y: 400 })
+  const later = await dropShape(page, 'shortcut', 'release-slice', { x: 120, y: 900 })
+  spans(await boundsOf(page, 'release-slice'), await pageBounds(page, far.id))
+
+  // One more slice, in a frame that starts right of the first step: it is compared on the page.
+  const framed = await page.evaluate(() => {
+    const editor = window.refinery!.editor
+    editor.createShape({ type: 'frame', x: 500, y: 1200, props: { w: 1000, h: 500 } })
+    const frame = editor.getCurrentPageShapes().find((shape) => shape.type === 'frame')
+    if (!frame) throw new Error('no frame')
+    editor.createShape({
+      type: 'release-slice',
+      parentId: frame.id,
+      x: 0,
+      y: 50,
+      props: { w: 800, h: 400 },
+    } as never)
+    return { frame: `${frame.id}`, slice: `${editor.getSortedChildIdsForParent(frame.id)[0]}` }
+  })
+
+  // A new step right of the lanes widens them.
+  const added = await dropShape(page, 'toolbar', 'journey-step', { x: 2600, y: 50 })
+  const step = await pageBounds(page, added.id)
+  await expect.poll(async () => (await pageBounds(page, mvp.id)).w).toBeGreaterThan(3000)
+  spans(await boundsOf(page, 'release-slice'), step)
+
+  // Dragged further right, it takes them along.
+  const centre = await shapeCentreOnScreen(page, added.id)
+  await drag(page, centre, { x: centre.x + 80, y: centre.y })
+  await expect.poll(async () => (await pageBounds(page, added.id)).x).toBeGreaterThan(step.x + 300)
+  spans(await boundsOf(page, 'release-slice'), await pageBounds(page, added.id))
+
+  // The lanes' left edges stay where they were, but the framed one's, which reaches the first step now,
+  // in its frame still.
+  expect((await pageBounds(page, mvp.id)).x).toBe(-880)
+  expect((await pageBounds(page, later.id)).x).toBe(-880)
+  expect((await pageBounds(page, framed.slice)).x).toBe(0)
+  expect(
+    await page.evaluate((id) => `${window.refinery!.editor.getShape(id as never)?.parentId}`, framed.slice),
+  ).toBe(framed.frame)
+})

@@ -6,6 +6,7 @@ import { endPanelEditingOnPress } from './editing'
 import { mapCamera } from './placement'
 import { StoryMapPanel } from './StoryMapPanel'
 import { isStoryCard, isStoryMapShape } from './shapeProps'
+import { keepSlicesSpanningSteps } from './sliceSpan'
 import { registerStoryMapTools } from './tools'
 import { type MyDots, useMyVotes } from './useMyVotes'
 import { useStoryMapBoard } from './useStoryMapBoard'
@@ -69,6 +70,7 @@ export function StoryMapLayer() {
   useEffect(() => registerStoryMapTools(editor), [editor])
   useEffect(() => keepPastedCardsInSight(editor), [editor])
   useEffect(() => endPanelEditingOnPress(editor), [editor])
+  useEffect(() => keepSlicesSpanningSteps(editor), [editor])
   useVoteTotals(editor)
   useOpeningView(editor)
   if (!board) return null

@@ -163,7 +163,7 @@ describe('placeReleaseSlice', () => {
       { x: -20, y: 140, w: 1000, h: 400 },
       { x: 40, y: 560, w: 1200, h: 400 },
     ]
-    expect(placeReleaseSlice({ x: 500, y: 1200 }, { w: 2000, h: 400 }, ragged)).toEqual({
+    expect(placeReleaseSlice({ x: 500, y: 1200 }, { w: 2000, h: 400 }, ragged, steps)).toEqual({
       x: -20,
       y: 1000,
       w: 1260,
@@ -171,8 +171,24 @@ describe('placeReleaseSlice', () => {
     })
   })
 
+  it('reaches every journey step, also one beyond the other slices', () => {
+    const farStep: Box = { x: 2400, y: 0, w: 240, h: 100 }
+    expect(placeReleaseSlice({ x: 500, y: 1200 }, { w: 2000, h: 400 }, slices, [...steps, farStep])).toEqual({
+      x: -20,
+      y: 1000,
+      w: 2660,
+      h: 400,
+    })
+    expect(placeReleaseSlice({ x: 0, y: 0 }, { w: 2000, h: 400 }, [], [farStep])).toEqual({
+      x: -1000,
+      y: -200,
+      w: 3640,
+      h: 400,
+    })
+  })
+
   it('centres the first slice on the drop', () => {
-    expect(placeReleaseSlice({ x: 0, y: 0 }, { w: 2000, h: 400 }, [])).toEqual({
+    expect(placeReleaseSlice({ x: 0, y: 0 }, { w: 2000, h: 400 }, [], [])).toEqual({
       x: -1000,
       y: -200,
       w: 2000,

@@ -1,3 +1,5 @@
+import { slicesSpanningSteps } from '@refinery/shared'
+
 /** A box in page coordinates. */
 export interface Box {
   x: number
@@ -102,14 +104,20 @@ export function placeJourneyStep(drop: Point, step: { w: number; h: number }, st
 
 /**
  * Where a new release slice goes, and how wide: lined up with the left edge of the existing slices and as
- * wide as the widest, centred vertically on the drop, so the lanes stay one stack under the journey.
+ * wide as the widest, centred vertically on the drop, so the lanes stay one stack under the journey; and
+ * wide enough to span every journey step, as every slice does.
  */
-export function placeReleaseSlice(drop: Point, slice: { w: number; h: number }, slices: readonly Box[]): Box {
+export function placeReleaseSlice(
+  drop: Point,
+  slice: { w: number; h: number },
+  slices: readonly Box[],
+  steps: readonly Box[],
+): Box {
   const y = drop.y - slice.h / 2
-  if (!slices.length) return { x: drop.x - slice.w / 2, y, w: slice.w, h: slice.h }
-  const x = Math.min(...slices.map((other) => other.x))
-  const w = Math.max(...slices.map((other) => other.x + other.w)) - x
-  return { x, y, w, h: slice.h }
+  const x = slices.length ? Math.min(...slices.map((other) => other.x)) : drop.x - slice.w / 2
+  const w = slices.length ? Math.max(...slices.map((other) => other.x + other.w)) - x : slice.w
+  const [spanning = { x, w }] = slicesSpanningSteps(steps, [{ x, w }])
+  return { ...spanning, y, h: slice.h }
 }
 
 /** Room left around the map when it is framed: the menus and the header sit over the top of the canvas. */

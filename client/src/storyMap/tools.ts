@@ -48,7 +48,7 @@ export function settleDroppedShape(editor: Editor, id: TLShapeId): void {
   } else if (isJourneyStep(shape)) {
     editor.updateShape({ id, type: JOURNEY_STEP, ...placeJourneyStep(drop, bounds, steps) })
   } else if (isReleaseSlice(shape)) {
-    const { x, y, w, h } = placeReleaseSlice(drop, bounds, slices)
+    const { x, y, w, h } = placeReleaseSlice(drop, bounds, slices, steps)
     editor.updateShape({ id, type: RELEASE_SLICE, x, y, props: { w, h } })
     editor.sendToBack([id])
   }
@@ -88,7 +88,7 @@ function addStoryMapShape(editor: Editor, type: StoryMapShapeType, drop: Point):
   } else if (type === JOURNEY_STEP) {
     editor.createShape({ id, type, ...placeJourneyStep(drop, defaultJourneyStepProps(), steps) })
   } else {
-    const { x, y, w, h } = placeReleaseSlice(drop, defaultReleaseSliceProps(), slices)
+    const { x, y, w, h } = placeReleaseSlice(drop, defaultReleaseSliceProps(), slices, steps)
     editor.createShape({ id, type, x, y, props: { w, h } })
     // A lane goes behind everything, so the cards in it stay on top.
     editor.sendToBack([id])
