@@ -116,3 +116,45 @@ export async function drag(page: Page, from: { x: number; y: number }, to: { x: 
   await page.mouse.move(to.x, to.y, { steps: 8 })
   await page.mouse.up()
 }
+
+/** The screen point of a page point, where a click with a story-map tool drops its shape. */
+export function pageToScreen(page: Page, x: number, y: number) {
+  return page.evaluate(([px, py]) => window.refinery!.editor.pageToViewport({ x: px, y: py }), [
+    x,
+    y,
+  ] as const)
+}
+
+/** Drops a story-map shape with its tool, picked from the toolbar or with its shortcut, at a page point. */
+export async function dropShape(
+  page: Page,
+  pick: 'toolbar' | 'shortcut',
+  type: string,
+  at: { x: number; y: number },
+) {
+  if (pick === 'toolbar') await page.getByTestId(`tools.${type}`).click()
+  else {
+    // Shortcuts reach the canvas only when no field has the keyboard.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    await page.keyboard.press({ 'story-card': 'c', 'journey-step': 'j', 'release-slice': 's' }[type] ?? '')
+  }
+  const before = new Set((await shapes(page)).map((shape) => shape.id))
+  const point = await pageToScreen(page, at.x, at.y)
+  await page.mouse.click(point.x, point.y)
+  await expect.poll(async () => (await shapes(page)).filter((shape) => !before.has(shape.id))).toHaveLength(1)
+  const added = (await shapes(page)).find((shape) => !before.has(shape.id))
+  if (!added || added.type !== type) throw new Error(`no new ${type}`)
+  // A plain string: the branded shape id type is too deep for Playwright's argument types.
+  // The panel opens on the new shape, which is selected.
+  await expect(page.getByTestId('story-map-panel')).toBeVisible()
+  return { id: `${added.id}`, x: added.x, y: added.y }
+}
+
+/** A shape's box in page coordinates: its position plus its parents', as the backlog reads it. */
+export function pageBounds(page: Page, id: string) {
+  return page.evaluate((shapeId) => {
+    const bounds = window.refinery?.editor.getShapePageBounds(shapeId as never)
+    if (!bounds) throw new Error(`no shape ${shapeId}`)
+    return { x: bounds.x, y: bounds.y, w: bounds.w, h: bounds.h }
+  }, id)
+}

@@ -19,6 +19,18 @@ function shapeOn(page: Page, id: string) {
   }, id)
 }
 
+/** Adds a story card through the editor (a typed call would not know the app's own shape types). */
+function addCard(page: Page, card: { x: number; y: number; title: string; parentId?: string }) {
+  return page.evaluate(({ x, y, title, parentId }) => {
+    const editor = window.refinery?.editor as unknown as {
+      createShape(shape: object): unknown
+      getCurrentPageShapes(): { id: string; type: string }[]
+    }
+    editor.createShape({ type: 'story-card', x, y, props: { title }, ...(parentId ? { parentId } : {}) })
+    return editor.getCurrentPageShapes().find((shape) => shape.type === 'story-card')?.id as string
+  }, card)
+}
+
 test('a card added offline into a frame someone deleted comes back on the page, for both', async ({
   browser,
 }) => {
@@ -34,18 +46,7 @@ test('a card added offline into a frame someone deleted comes back on the page, 
   // Bob, offline, adds a card into the frame; meanwhile Alice deletes the frame.
   await bob.context.setOffline(true)
   await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'offline')
-  const cardId = await bob.page.evaluate((parentId) => {
-    const editor = window.refinery?.editor
-    if (!editor) throw new Error('no editor')
-    editor.createShape({
-      type: 'story-card',
-      parentId: parentId as never,
-      x: 40,
-      y: 60,
-      props: { title: 'Pay by link' },
-    })
-    return editor.getCurrentPageShapes().find((shape) => shape.type === 'story-card')?.id as string
-  }, frameId)
+  const cardId = await addCard(bob.page, { parentId: frameId, x: 40, y: 60, title: 'Pay by link' })
   await alice.page.evaluate((id) => window.refinery?.editor.deleteShapes([id as never]), frameId)
   await expect.poll(() => shapeOn(alice.page, frameId)).toBeNull()
 
@@ -63,12 +64,7 @@ test('a card added offline into a frame someone deleted comes back on the page, 
 
 test('two people who drag one card at once leave it where one of them put it', async ({ browser }) => {
   const { alice, bob } = await twoPeopleOnABoard(browser)
-  const cardId = await alice.page.evaluate(() => {
-    const editor = window.refinery?.editor
-    if (!editor) throw new Error('no editor')
-    editor.createShape({ type: 'story-card', x: 400, y: 300, props: { title: 'Guest checkout' } })
-    return editor.getCurrentPageShapes().find((shape) => shape.type === 'story-card')?.id as string
-  })
+  const cardId = await addCard(alice.page, { x: 400, y: 300, title: 'Guest checkout' })
   await expect.poll(() => shapeOn(bob.page, cardId)).not.toBeNull()
 
   // Both apart, Alice drags it to the right, Bob drags it down.

@@ -1,33 +1,14 @@
 import { expect, type Page, test } from '@playwright/test'
-import { createBoard, inviteLink, join, openBoard, shapeCentreOnScreen, shapes, signedUp } from './board'
-
-/** The screen point of a page point, where a click with a story-map tool drops its shape. */
-function onScreen(page: Page, x: number, y: number) {
-  return page.evaluate(([px, py]) => window.refinery!.editor.pageToViewport({ x: px, y: py }), [
-    x,
-    y,
-  ] as const)
-}
-
-/** Drops a story-map shape with its tool: picked from the toolbar or with its shortcut. */
-async function drop(page: Page, pick: 'toolbar' | 'shortcut', type: string, at: { x: number; y: number }) {
-  if (pick === 'toolbar') await page.getByTestId(`tools.${type}`).click()
-  else {
-    // Shortcuts reach the canvas only when no field has the keyboard.
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
-    await page.keyboard.press({ 'story-card': 'c', 'journey-step': 'j', 'release-slice': 's' }[type] ?? '')
-  }
-  const before = new Set((await shapes(page)).map((shape) => shape.id))
-  const point = await onScreen(page, at.x, at.y)
-  await page.mouse.click(point.x, point.y)
-  await expect.poll(async () => (await shapes(page)).filter((shape) => !before.has(shape.id))).toHaveLength(1)
-  const added = (await shapes(page)).find((shape) => !before.has(shape.id))
-  if (!added || added.type !== type) throw new Error(`no new ${type}`)
-  // A plain string: the branded shape id type is too deep for Playwright's argument types.
-  // The panel opens on the new shape, which is selected.
-  await expect(page.getByTestId('story-map-panel')).toBeVisible()
-  return { id: `${added.id}`, x: added.x, y: added.y }
-}
+import {
+  createBoard,
+  dropShape as drop,
+  inviteLink,
+  join,
+  openBoard,
+  shapeCentreOnScreen,
+  shapes,
+  signedUp,
+} from './board'
 
 /** Rows of a CSV file, with quoted fields that may hold commas, quotes and line breaks (RFC 4180). */
 function parseCsv(text: string): string[][] {

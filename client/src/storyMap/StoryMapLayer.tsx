@@ -1,9 +1,12 @@
 import { useEffect } from 'react'
 import { type Editor, react, type TLShapeId, useEditor } from 'tldraw'
 import { Link } from '../app/Link'
+import { keepPastedCardsInSight } from './copies'
+import { endPanelEditingOnPress } from './editing'
 import { mapCamera } from './placement'
 import { StoryMapPanel } from './StoryMapPanel'
 import { isStoryCard, isStoryMapShape } from './shapeProps'
+import { keepSlicesSpanningSteps } from './sliceSpan'
 import { registerStoryMapTools } from './tools'
 import { type MyDots, useMyVotes } from './useMyVotes'
 import { useStoryMapBoard } from './useStoryMapBoard'
@@ -65,6 +68,9 @@ export function StoryMapLayer() {
   const board = useStoryMapBoard()
   const dots = useMyVotes(board?.boardId ?? null, board?.canVote ?? false)
   useEffect(() => registerStoryMapTools(editor), [editor])
+  useEffect(() => keepPastedCardsInSight(editor), [editor])
+  useEffect(() => endPanelEditingOnPress(editor), [editor])
+  useEffect(() => keepSlicesSpanningSteps(editor), [editor])
   useVoteTotals(editor)
   useOpeningView(editor)
   if (!board) return null

@@ -1,5 +1,6 @@
 import { JOURNEY_STEP, RELEASE_SLICE, STORY_CARD, type StoryMapShapeType } from '@refinery/shared'
 import { onDragFromToolbarToCreateShape, type TLUiIconJsx, type TLUiOverrides } from 'tldraw'
+import { keepCopiesInSight } from './copies'
 import { settleDroppedShape } from './tools'
 
 interface StoryMapToolInfo {
@@ -46,8 +47,22 @@ export const STORY_MAP_TOOLS: readonly StoryMapToolInfo[] = [
   },
 ]
 
-/** The story-map tools in tldraw's tool list, so the toolbar and the keyboard shortcuts find them. */
+/**
+ * The story-map tools in tldraw's tool list, so the toolbar and the keyboard shortcuts find them; and
+ * tldraw's duplicate (Ctrl+D), which puts the copy a width to the right, onto the next column's card
+ * if there is one there, made to keep the copied cards in sight.
+ */
 export const storyMapOverrides: TLUiOverrides = {
+  actions(editor, actions) {
+    const duplicate = actions.duplicate
+    if (duplicate) {
+      actions.duplicate = {
+        ...duplicate,
+        onSelect: (source) => keepCopiesInSight(editor, () => duplicate.onSelect(source)),
+      }
+    }
+    return actions
+  },
   tools(editor, tools) {
     for (const tool of STORY_MAP_TOOLS) {
       tools[tool.type] = {

@@ -4,6 +4,7 @@ import {
   CARD_GAP,
   FRAME_MARGIN,
   mapCamera,
+  placeCopiedCard,
   placeJourneyStep,
   placeReleaseSlice,
   placeStoryCard,
@@ -102,6 +103,50 @@ describe('placeStoryCard', () => {
   })
 })
 
+describe('placeCopiedCard', () => {
+  const overlaps = (a: Box, b: Box) =>
+    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+  const at = (x: number, y: number): Box => ({ x, y, ...card })
+  const original = at(20, 184)
+
+  it('leaves a copy that covers no card where it landed, even off the column’s edge', () => {
+    expect(placeCopiedCard(at(60, 700), { steps, slices, cards: [original] })).toEqual({ x: 60, y: 700 })
+  })
+
+  it('moves a copy pasted on its original just below it, in the same column', () => {
+    expect(placeCopiedCard(original, { steps, slices, cards: [original] })).toEqual({ x: 20, y: 354 })
+  })
+
+  it('moves each further copy below the ones before, and past the next slice’s name', () => {
+    const cards = [original, at(20, 354)]
+    expect(placeCopiedCard(original, { steps, slices, cards })).toEqual({ x: 20, y: 560 + SLICE_HEADER })
+  })
+
+  it('puts a copy moved a width to the right, onto the next column’s card, under that card', () => {
+    const neighbour = at(280, 184)
+    const duplicate = at(20 + 240 + 10, 184)
+    expect(placeCopiedCard(duplicate, { steps, slices, cards: [original, neighbour] })).toEqual({
+      x: 280,
+      y: 354,
+    })
+  })
+
+  it('moves a copy outside every column straight down, past every card it would touch', () => {
+    const cards = [at(2000, 300), at(2100, 460)]
+    const place = placeCopiedCard(at(2000, 300), { steps, slices, cards })
+    expect(place).toEqual({ x: 2000, y: 460 + 150 + CARD_GAP })
+  })
+
+  it('never leaves a copy over a card, whichever column that card is in', () => {
+    // A card of the second column that reaches into the first.
+    const cards = [original, at(150, 354), at(20, 700)]
+    for (const copy of [original, at(100, 200), at(30, 690), at(2000, 2000)]) {
+      const place = placeCopiedCard(copy, { steps, slices, cards })
+      for (const other of cards) expect(overlaps({ ...copy, ...place }, other)).toBe(false)
+    }
+  })
+})
+
 describe('placeJourneyStep', () => {
   it('puts a new step on the row of the others, centred on the drop', () => {
     expect(placeJourneyStep({ x: 700, y: 600 }, { w: 240, h: 100 }, steps)).toEqual({ x: 580, y: 0 })
@@ -118,7 +163,7 @@ describe('placeReleaseSlice', () => {
       { x: -20, y: 140, w: 1000, h: 400 },
       { x: 40, y: 560, w: 1200, h: 400 },
     ]
-    expect(placeReleaseSlice({ x: 500, y: 1200 }, { w: 2000, h: 400 }, ragged)).toEqual({
+    expect(placeReleaseSlice({ x: 500, y: 1200 }, { w: 2000, h: 400 }, ragged, steps)).toEqual({
       x: -20,
       y: 1000,
       w: 1260,
@@ -126,8 +171,24 @@ describe('placeReleaseSlice', () => {
     })
   })
 
+  it('reaches every journey step, also one beyond the other slices', () => {
+    const farStep: Box = { x: 2400, y: 0, w: 240, h: 100 }
+    expect(placeReleaseSlice({ x: 500, y: 1200 }, { w: 2000, h: 400 }, slices, [...steps, farStep])).toEqual({
+      x: -20,
+      y: 1000,
+      w: 2660,
+      h: 400,
+    })
+    expect(placeReleaseSlice({ x: 0, y: 0 }, { w: 2000, h: 400 }, [], [farStep])).toEqual({
+      x: -1000,
+      y: -200,
+      w: 3640,
+      h: 400,
+    })
+  })
+
   it('centres the first slice on the drop', () => {
-    expect(placeReleaseSlice({ x: 0, y: 0 }, { w: 2000, h: 400 }, [])).toEqual({
+    expect(placeReleaseSlice({ x: 0, y: 0 }, { w: 2000, h: 400 }, [], [])).toEqual({
       x: -1000,
       y: -200,
       w: 2000,

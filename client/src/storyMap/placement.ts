@@ -1,3 +1,5 @@
+import { slicesSpanningSteps } from '@refinery/shared'
+
 /** A box in page coordinates. */
 export interface Box {
   x: number
@@ -39,6 +41,24 @@ interface CardPlacement {
 }
 
 /**
+ * The first top edge, from `y` down, at which a card of height `h` leaves a slice's name and every card of
+ * `inTheWay` clear: each move only goes down, past a slice's name or a card, so this ends once nothing
+ * is in the way.
+ */
+function clearBelow(y: number, h: number, inTheWay: readonly Box[], slices: readonly Box[]): number {
+  const belowSliceName = (top: number) => {
+    const slice = slices.find((candidate) => containsY(candidate, top + h / 2))
+    return slice ? Math.max(top, slice.y + SLICE_HEADER) : top
+  }
+  const pastCards = (top: number) => {
+    const card = inTheWay.find((other) => top < bottom(other) + CARD_GAP && top + h + CARD_GAP > other.y)
+    return card ? bottom(card) + CARD_GAP : top
+  }
+  for (let next = pastCards(belowSliceName(y)); next !== y; next = pastCards(belowSliceName(y))) y = next
+  return y
+}
+
+/**
  * Where a new story card goes: dropped in a journey step's column, it lines up with the step's left edge,
  * below the step, below the name of the release slice it lands in, at the drop point or, if a card of that
  * column is in the way, just below it. Outside every column it stays centred on the drop.
@@ -46,20 +66,30 @@ interface CardPlacement {
 export function placeStoryCard({ drop, card, steps, slices, cards }: CardPlacement): Point {
   const step = stepAt(steps, drop.x)
   if (!step) return { x: drop.x - card.w / 2, y: drop.y - card.h / 2 }
-
   const column = cards.filter((other) => stepAt(steps, centreX(other)) === step)
-  const belowSliceName = (y: number) => {
-    const slice = slices.find((candidate) => containsY(candidate, y + card.h / 2))
-    return slice ? Math.max(y, slice.y + SLICE_HEADER) : y
-  }
-  const pastCards = (y: number) => {
-    const inTheWay = column.find((other) => y < bottom(other) + CARD_GAP && y + card.h + CARD_GAP > other.y)
-    return inTheWay ? bottom(inTheWay) + CARD_GAP : y
-  }
-  // Each move only goes down, past a slice's name or a card, so this ends once nothing is in the way.
-  let y = Math.max(bottom(step) + CARD_GAP, drop.y - card.h / 2)
-  for (let next = pastCards(belowSliceName(y)); next !== y; next = pastCards(belowSliceName(y))) y = next
-  return { x: step.x, y }
+  const top = Math.max(bottom(step) + CARD_GAP, drop.y - card.h / 2)
+  return { x: step.x, y: clearBelow(top, card.h, column, slices) }
+}
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < bottom(b) && b.y < bottom(a)
+
+/**
+ * Where a pasted or duplicated story card goes. tldraw pastes a copy in place while the original is in
+ * view, so the copy would hide it (and the backlog would count a card nobody sees): a copy that covers
+ * another card moves down its column, under the step's left edge, to the first place below where it
+ * landed that is free; outside every column it moves straight down. A copy that covers no card stays.
+ */
+export function placeCopiedCard(
+  copy: Box,
+  { steps, slices, cards }: Omit<CardPlacement, 'drop' | 'card'>,
+): Point {
+  if (!cards.some((other) => overlaps(copy, other))) return { x: copy.x, y: copy.y }
+  const step = stepAt(steps, centreX(copy))
+  const x = step ? step.x : copy.x
+  const top = step ? Math.max(bottom(step) + CARD_GAP, copy.y) : copy.y
+  // Every card the copy would touch at its new x, whatever its column: none of them may be covered.
+  const inTheWay = cards.filter((other) => other.x < x + copy.w && x < other.x + other.w)
+  return { x, y: clearBelow(top, copy.h, inTheWay, slices) }
 }
 
 /**
@@ -74,14 +104,20 @@ export function placeJourneyStep(drop: Point, step: { w: number; h: number }, st
 
 /**
  * Where a new release slice goes, and how wide: lined up with the left edge of the existing slices and as
- * wide as the widest, centred vertically on the drop, so the lanes stay one stack under the journey.
+ * wide as the widest, centred vertically on the drop, so the lanes stay one stack under the journey; and
+ * wide enough to span every journey step, as every slice does.
  */
-export function placeReleaseSlice(drop: Point, slice: { w: number; h: number }, slices: readonly Box[]): Box {
+export function placeReleaseSlice(
+  drop: Point,
+  slice: { w: number; h: number },
+  slices: readonly Box[],
+  steps: readonly Box[],
+): Box {
   const y = drop.y - slice.h / 2
-  if (!slices.length) return { x: drop.x - slice.w / 2, y, w: slice.w, h: slice.h }
-  const x = Math.min(...slices.map((other) => other.x))
-  const w = Math.max(...slices.map((other) => other.x + other.w)) - x
-  return { x, y, w, h: slice.h }
+  const x = slices.length ? Math.min(...slices.map((other) => other.x)) : drop.x - slice.w / 2
+  const w = slices.length ? Math.max(...slices.map((other) => other.x + other.w)) - x : slice.w
+  const [spanning = { x, w }] = slicesSpanningSteps(steps, [{ x, w }])
+  return { ...spanning, y, h: slice.h }
 }
 
 /** Room left around the map when it is framed: the menus and the header sit over the top of the canvas. */

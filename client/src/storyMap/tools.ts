@@ -8,8 +8,15 @@ import {
   type StoryMapShapeType,
 } from '@refinery/shared'
 import { createShapeId, type Editor, StateNode, type TLShapeId } from 'tldraw'
-import { type Box, type Point, placeJourneyStep, placeReleaseSlice, placeStoryCard } from './placement'
-import { isJourneyStep, isReleaseSlice, isStoryCard } from './shapeProps'
+import {
+  type Box,
+  type Point,
+  placeCopiedCard,
+  placeJourneyStep,
+  placeReleaseSlice,
+  placeStoryCard,
+} from './placement'
+import { isJourneyStep, isReleaseSlice, isStoryCard, type StoryCardShape } from './shapeProps'
 
 /** The page boxes of the story-map shapes on the current page, but `except`. */
 function mapBoxes(editor: Editor, except?: TLShapeId) {
@@ -41,9 +48,32 @@ export function settleDroppedShape(editor: Editor, id: TLShapeId): void {
   } else if (isJourneyStep(shape)) {
     editor.updateShape({ id, type: JOURNEY_STEP, ...placeJourneyStep(drop, bounds, steps) })
   } else if (isReleaseSlice(shape)) {
-    const { x, y, w, h } = placeReleaseSlice(drop, bounds, slices)
+    const { x, y, w, h } = placeReleaseSlice(drop, bounds, slices, steps)
     editor.updateShape({ id, type: RELEASE_SLICE, x, y, props: { w, h } })
     editor.sendToBack([id])
+  }
+}
+
+/**
+ * Moves each story card among `copies` (just pasted or duplicated) that covers another card to where
+ * `placeCopiedCard` puts it, the highest first, so copies of a column keep their order below it. A card
+ * copied inside a copied frame moves with its frame and is left alone.
+ */
+export function settleCopiedCards(editor: Editor, copies: readonly TLShapeId[]): void {
+  const copied = new Set(copies)
+  const top = (card: StoryCardShape) => editor.getShapePageBounds(card)?.y ?? 0
+  const cards = copies
+    .map((id) => editor.getShape(id))
+    .filter(isStoryCard)
+    .filter((card) => !copied.has(card.parentId as TLShapeId))
+    .sort((a, b) => top(a) - top(b))
+  for (const card of cards) {
+    const bounds = editor.getShapePageBounds(card)
+    if (!bounds) continue
+    const place = placeCopiedCard(bounds, mapBoxes(editor, card.id))
+    if (place.x === bounds.x && place.y === bounds.y) continue
+    const local = editor.getPointInParentSpace(card, place)
+    editor.updateShape({ id: card.id, type: STORY_CARD, x: local.x, y: local.y })
   }
 }
 
@@ -58,7 +88,7 @@ function addStoryMapShape(editor: Editor, type: StoryMapShapeType, drop: Point):
   } else if (type === JOURNEY_STEP) {
     editor.createShape({ id, type, ...placeJourneyStep(drop, defaultJourneyStepProps(), steps) })
   } else {
-    const { x, y, w, h } = placeReleaseSlice(drop, defaultReleaseSliceProps(), slices)
+    const { x, y, w, h } = placeReleaseSlice(drop, defaultReleaseSliceProps(), slices, steps)
     editor.createShape({ id, type, x, y, props: { w, h } })
     // A lane goes behind everything, so the cards in it stay on top.
     editor.sendToBack([id])
@@ -76,6 +106,9 @@ abstract class PlaceShapeTool extends StateNode {
 
   override onPointerDown() {
     addStoryMapShape(this.editor, this.placedType, this.editor.inputs.getCurrentPagePoint())
+    // The new shape is under the pointer: a press on it right after would otherwise be read as the
+    // second click of a double-click, and start editing it instead of dragging it.
+    this.editor.cancelDoubleClick()
     if (!this.editor.getInstanceState().isToolLocked) this.editor.setCurrentTool('select')
   }
 

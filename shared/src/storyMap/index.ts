@@ -34,3 +34,4 @@ export {
   storyCardPropsSchema,
   storyMapPropsSchemas,
 } from './shapes'
+export { type HorizontalSpan, slicesSpanningSteps } from './sliceSpan'
