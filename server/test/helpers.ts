@@ -131,7 +131,7 @@ export async function uploadImage(
   const response = await fetch(`http://localhost:${port}/api/boards/${boardId}/assets`, {
     method: 'POST',
     headers,
-    body: body as BodyInit,
+    body,
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   } as RequestInit)
