@@ -8,7 +8,6 @@
 // a graceful stop (SIGTERM: the log folded into a snapshot). One JSON line per figure on stdout.
 //
 // ASSETS_SERVER=/path/to/index.js measures another build (default: this tree's server/dist).
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -16,7 +15,7 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { dataUrlOf, pngOf } from '../server/test/images.ts'
-import { createBoard, freePort, signUp } from './server.mjs'
+import { createBoard, signUp, startRefinery } from './server.mjs'
 
 const SERVER_ENTRY = resolve(
   process.env.ASSETS_SERVER ?? new URL('../server/dist/index.js', import.meta.url).pathname,
@@ -36,39 +35,6 @@ function folderBytes(dir) {
     total += entry.isDirectory() ? folderBytes(path) : statSync(path).size
   }
   return total
-}
-
-async function start(dataDir) {
-  const port = await freePort()
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      CLIENT_DIST: '',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  const http = `http://127.0.0.1:${port}`
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${http}/api/health`)).ok) break
-    } catch {}
-    if (i > 200) throw new Error('the server did not start')
-    await sleep(50)
-  }
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  return {
-    http,
-    ws: `ws://127.0.0.1:${port}`,
-    origin: `http://localhost:${port}`,
-    async stop() {
-      child.kill('SIGTERM')
-      await exited
-    },
-  }
 }
 
 function connect(server, boardId, cookie) {
@@ -111,7 +77,7 @@ function putImageAsset(doc, src, bytes) {
 const dataDir = mkdtempSync(join(tmpdir(), 'refinery-assets-'))
 try {
   const png = pngOf(PNG_BYTES)
-  const server = await start(dataDir)
+  const server = await startRefinery({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { entry: SERVER_ENTRY })
   const cookie = await signUp(server)
   const boardId = await createBoard(server, cookie)
   await sleep(1000)
@@ -132,7 +98,7 @@ try {
   await sleep(3000)
   const running = folderBytes(dataDir)
   client.provider.destroy()
-  await server.stop()
+  await server.stop('SIGTERM')
   const stopped = folderBytes(dataDir)
   report(`${MODE}: PNG`, png.byteLength, 'bytes')
   report(`${MODE}: data folder growth, running`, running - before, 'bytes')
