@@ -96,7 +96,12 @@ function BoardTopPanel() {
   if (!session || !open) return null
   return (
     <CenteredTopPanelContainer maxWidth={760}>
-      <BoardHeader title={open.board.title} open={open} connection={session.connection} />
+      <BoardHeader
+        title={open.board.title}
+        open={open}
+        connection={session.connection}
+        images={session.images}
+      />
     </CenteredTopPanelContainer>
   )
 }
