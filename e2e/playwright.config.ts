@@ -39,6 +39,13 @@ export default defineConfig({
     url: `http://localhost:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 30_000,
-    env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      // Small enough for a test to pass it with offline work (refusal.spec.ts).
+      MAX_MESSAGE_BYTES: String(2 * 1024 * 1024),
+    },
   },
 })

@@ -1,5 +1,7 @@
 export * from './api'
+export * from './boardFile'
 export * from './json'
+export * from './orphans'
 export * from './protocol'
 export * from './records'
 export * from './roles'

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -75,8 +76,19 @@ describe('record ↔ Y.Map', () => {
     getRecords(doc).observeDeep((events) => {
       for (const event of events) for (const key of event.keys.keys()) changed.push(key)
     })
-    putRecord(getRecords(doc), { ...card, y: 99, props: { ...card.props, w: 1 } })
-    expect(changed.sort()).toEqual(['w', 'y'])
+    putRecord(getRecords(doc), { ...card, props: { ...card.props, w: 1 } })
+    expect(changed).toEqual(['w'])
+  })
+
+  it('writes x, y and rotation together when one of them changes', () => {
+    const doc = new Y.Doc()
+    putRecord(getRecords(doc), card)
+    const changed: string[] = []
+    getRecords(doc).observeDeep((events) => {
+      for (const event of events) for (const key of event.keys.keys()) changed.push(key)
+    })
+    putRecord(getRecords(doc), { ...card, y: 99 })
+    expect(changed.sort()).toEqual(['rotation', 'x', 'y'])
   })
 
   it('removes fields and props keys that the new record no longer has', () => {
@@ -98,5 +110,51 @@ describe('record ↔ Y.Map', () => {
     sync(a, b)
     expect(readRecords(a)).toEqual([])
     expect(readRecords(b)).toEqual([])
+  })
+})
+
+describe('concurrent drags of one shape', () => {
+  type Place = { x: number; y: number; rotation: number }
+  const place = ({ x, y, rotation }: Place): Place => ({ x, y, rotation })
+  const step = fc.oneof(
+    fc.record({
+      kind: fc.constant('move' as const),
+      who: fc.nat(3),
+      // Each coordinate is kept or changed: a horizontal drag changes only `x`.
+      x: fc.option(fc.integer({ min: -500, max: 500 })),
+      y: fc.option(fc.integer({ min: -500, max: 500 })),
+      rotation: fc.option(fc.constantFrom(0.5, 1, 1.5)),
+    }),
+    fc.record({ kind: fc.constant('sync' as const), from: fc.nat(3), to: fc.nat(3) }),
+  )
+
+  it('leave it where one of them put it, never at one’s x and the other’s y', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 2, maxLength: 30 }), (steps) => {
+        const docs = [0, 1, 2, 3].map(() => new Y.Doc())
+        putRecord(getRecords(docs[0] as Y.Doc), card)
+        for (const doc of docs.slice(1)) sync(docs[0] as Y.Doc, doc)
+        // Every place someone left the shape at: the start, and each move as its author saw it.
+        const placed = [place(card)]
+        for (const s of steps) {
+          if (s.kind === 'sync') {
+            const from = docs[s.from] as Y.Doc
+            const to = docs[s.to] as Y.Doc
+            Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)))
+            continue
+          }
+          const doc = docs[s.who] as Y.Doc
+          const seen = readRecords(doc)[0] as DocumentRecord & Place
+          const next = { ...seen, x: s.x ?? seen.x, y: s.y ?? seen.y, rotation: s.rotation ?? seen.rotation }
+          putRecord(getRecords(doc), next)
+          placed.push(place(next))
+        }
+        for (const a of docs) for (const b of docs) if (a !== b) sync(a, b)
+        const ends = docs.map((doc) => place(readRecords(doc)[0] as DocumentRecord & Place))
+        for (const end of ends) expect(end).toEqual(ends[0])
+        expect(placed).toContainEqual(ends[0])
+      }),
+      { numRuns: 500 },
+    )
   })
 })

@@ -14,6 +14,13 @@ export const SERVER_OWNED_ROOTS: ReadonlySet<string> = new Set([VOTES_KEY, 'faci
 
 const NESTED_FIELDS = ['props', 'meta'] as const
 
+/**
+ * A shape's place: written together whenever one of them changes, so that every key of the group has
+ * the same history and Yjs picks the same winner for each of them. Two people who drag one shape at
+ * once leave it where one of them put it, never at one's `x` and the other's `y` (CONTRACT section 5).
+ */
+export const PLACEMENT_FIELDS: readonly string[] = ['x', 'y', 'rotation']
+
 /** Record types that belong to the shared document; camera, instance and presence stay local. */
 export const DOCUMENT_TYPE_NAMES: ReadonlySet<string> = new Set([
   'shape',
@@ -82,9 +89,14 @@ export function updateRecordMap(map: RecordMap, next: DocumentRecord): void {
   for (const field of map.keys()) {
     if (!(field in next) || next[field] === undefined) map.delete(field)
   }
+  const moved = PLACEMENT_FIELDS.some((field) => field in next && !jsonEqual(map.get(field), next[field]))
   for (const [field, value] of Object.entries(next)) {
     if (value === undefined) continue
     const current = map.get(field)
+    if (moved && PLACEMENT_FIELDS.includes(field)) {
+      map.set(field, value)
+      continue
+    }
     if (isNestedField(field) && isPlainObject(value)) {
       if (current instanceof Y.Map) {
         for (const key of current.keys()) {

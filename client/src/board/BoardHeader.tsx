@@ -47,7 +47,7 @@ export function BoardHeader({ title, open, connection, images }: BoardHeaderProp
         {open && <ShareButton open={open} />}
         {connection && <ConnectionIndicator connection={connection} />}
       </header>
-      {connection && <RefusalNotice connection={connection} />}
+      {connection && <RefusalNotice connection={connection} title={title} />}
       {images && <UploadStatus images={images} />}
     </div>
   )

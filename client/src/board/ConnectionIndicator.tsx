@@ -1,6 +1,14 @@
+import { BOARD_FILE_TYPE, boardFile, boardFileName, readRecords } from '@refinery/shared'
+import { useState } from 'react'
 import { useValue } from 'tldraw'
+import { Link } from '../app/Link'
 import type { BoardConnection } from '../sync/boardConnection'
-import { type ConnectionStatus, connectionStatus, refusalMessage } from '../sync/connectionState'
+import {
+  type ConnectionStatus,
+  connectionStatus,
+  refusalMessage,
+  refusalRemedy,
+} from '../sync/connectionState'
 
 const LABELS: Record<ConnectionStatus, string> = {
   connected: 'Connected',
@@ -33,13 +41,89 @@ export function ConnectionIndicator({ connection }: { connection: BoardConnectio
   )
 }
 
-/** Why the server refused the board, when it did: retrying will not help, so it says so plainly. */
-export function RefusalNotice({ connection }: { connection: BoardConnection }) {
+/**
+ * Why the server refused the board, when it did, and what to do: retrying will not help, so it says
+ * so plainly. A refused change stays in this browser's copy and would be sent again on every reload:
+ * the notice offers to download that copy as a board file and to carry on without the change.
+ */
+export function RefusalNotice({ connection, title }: { connection: BoardConnection; title: string }) {
   const refusal = useValue('refusal', () => connection.$state.get().refusal, [connection])
   if (refusal === null) return null
+  const remedy = refusalRemedy(refusal)
   return (
-    <div className="notice notice--error" role="alert" data-testid="connection-error">
-      {refusalMessage(refusal)} Your changes stay in this browser.
+    <div className="notice notice--error refusal" role="alert" data-testid="connection-error">
+      <p className="refusal__message">
+        {refusalMessage(refusal)}{' '}
+        {remedy === 'recover'
+          ? 'It stays in this browser only. Download a copy of your work, then carry on with the board as everyone else sees it.'
+          : 'Your changes stay in this browser.'}
+      </p>
+      <div className="refusal__actions">
+        {remedy === 'sign-in' && (
+          <Link
+            to={`/signin?next=${encodeURIComponent(window.location.pathname)}`}
+            className="button button--small"
+          >
+            Sign in
+          </Link>
+        )}
+        {remedy === 'your-boards' && (
+          <Link to="/" className="button button--small">
+            Your boards
+          </Link>
+        )}
+        {remedy === 'recover' && <RecoverActions connection={connection} title={title} />}
+        {remedy === 'reload' && (
+          <button type="button" className="button button--small" onClick={() => window.location.reload()}>
+            Reload
+          </button>
+        )}
+      </div>
     </div>
+  )
+}
+
+function RecoverActions({ connection, title }: { connection: BoardConnection; title: string }) {
+  const [confirming, setConfirming] = useState(false)
+  const [discarding, setDiscarding] = useState(false)
+  const download = () => {
+    const file = boardFile(title, readRecords(connection.doc))
+    const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: BOARD_FILE_TYPE }))
+    const link = document.createElement('a')
+    link.href = url
+    link.download = boardFileName(title)
+    link.click()
+    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  }
+  const discard = () => {
+    setDiscarding(true)
+    void connection.discardLocalCopy()
+  }
+  return (
+    <>
+      <button type="button" className="button button--small" onClick={download}>
+        Download a copy
+      </button>
+      {confirming ? (
+        <>
+          <span className="refusal__question">Drop what the board did not take from this browser?</span>
+          <button
+            type="button"
+            className="button button--small button--danger"
+            onClick={discard}
+            disabled={discarding}
+          >
+            {discarding ? 'Reloading…' : 'Drop and reload'}
+          </button>
+          <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </>
+      ) : (
+        <button type="button" className="button button--small" onClick={() => setConfirming(true)}>
+          Carry on without it…
+        </button>
+      )}
+    </>
   )
 }

@@ -13,6 +13,11 @@ export interface BoardConnection {
   readonly $state: Signal<ConnectionState>
   /** Whether the document can be bound to the editor: see `isReadyToShow`. */
   readonly $ready: Signal<boolean>
+  /**
+   * Drops this browser's copy of the board, with whatever the server did not take, and reloads the
+   * page, which then opens the board as the server holds it.
+   */
+  discardLocalCopy(): Promise<void>
   close(): void
 }
 
@@ -86,6 +91,11 @@ export function openBoardConnection(boardId: string, options: BoardConnectionOpt
     provider,
     $state,
     $ready: computed('board ready', () => isReadyToShow($state.get())),
+    async discardLocalCopy() {
+      provider.destroy()
+      await localCopy.clearData()
+      window.location.reload()
+    },
     close() {
       window.removeEventListener('online', goOnline)
       window.removeEventListener('offline', goOffline)

@@ -6,6 +6,7 @@ import {
   initialConnectionState,
   isReadyToShow,
   refusalMessage,
+  refusalRemedy,
 } from './connectionState'
 
 function state(changes: Partial<ConnectionState>): ConnectionState {
@@ -78,5 +79,23 @@ describe('refusalMessage', () => {
     ]) {
       expect(refusalMessage(code), `code ${code}`).not.toMatch(/code \d+/)
     }
+  })
+})
+
+describe('refusalRemedy', () => {
+  it('offers to keep a copy and drop the change for every refused change, and only for those', () => {
+    for (const code of [
+      CloseCode.TooLarge,
+      CloseCode.MessageTooBig,
+      CloseCode.UnappliableUpdate,
+      CloseCode.ServerOwnedWrite,
+    ]) {
+      expect(refusalRemedy(code)).toBe('recover')
+    }
+    expect(refusalRemedy(CloseCode.Unauthorized)).toBe('sign-in')
+    expect(refusalRemedy(CloseCode.NotFound)).toBe('your-boards')
+    expect(refusalRemedy(CloseCode.Forbidden)).toBe('your-boards')
+    expect(refusalRemedy(CloseCode.ForgedPresence)).toBe('reload')
+    expect(refusalRemedy(4999)).toBe('reload')
   })
 })

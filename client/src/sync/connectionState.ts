@@ -66,7 +66,7 @@ export function refusalMessage(code: number): string {
     case CloseCode.NotFound:
       return 'This board does not exist, or it was deleted.'
     case CloseCode.ServerOwnedWrite:
-      return 'The server refused a change from this browser. Reload the page to carry on.'
+      return 'The server refused a change from this browser (to votes or a facilitator’s setting), so it did not keep it.'
     case CloseCode.TooLarge:
       return `A change from this browser is too large for the board (such as a text over ${FIELD_CHARS} characters), so the server did not keep it.`
     case CloseCode.MessageTooBig:
@@ -77,5 +77,29 @@ export function refusalMessage(code: number): string {
       return 'The server stopped this connection because this browser sent other people’s cursors as well as yours. Reload the page to carry on.'
     default:
       return `The server closed the connection to this board (code ${code}).`
+  }
+}
+
+/**
+ * What someone can do about a refusal. `recover`: the refused change sits in this browser's copy of
+ * the board and would be sent again on every reload, so they keep a copy of their work and drop what
+ * the server did not take.
+ */
+export type RefusalRemedy = 'sign-in' | 'your-boards' | 'recover' | 'reload'
+
+export function refusalRemedy(code: number): RefusalRemedy {
+  switch (code) {
+    case CloseCode.Unauthorized:
+      return 'sign-in'
+    case CloseCode.Forbidden:
+    case CloseCode.NotFound:
+      return 'your-boards'
+    case CloseCode.ServerOwnedWrite:
+    case CloseCode.TooLarge:
+    case CloseCode.MessageTooBig:
+    case CloseCode.UnappliableUpdate:
+      return 'recover'
+    default:
+      return 'reload'
   }
 }

@@ -195,6 +195,30 @@ describe('bindStoreToYDoc', () => {
     }
   })
 
+  it('leaves a shape two people drag at once where one of them put it', () => {
+    const alice = boundClient()
+    const bobDoc = new Y.Doc()
+    Y.applyUpdate(bobDoc, Y.encodeStateAsUpdate(alice.doc))
+    const bob = boundClient(bobDoc)
+    alice.store.put([rectangle('card', { x: 10, y: 10 })])
+    Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc))
+
+    // Alice drags it sideways, Bob drags it down, both while apart.
+    alice.store.update(createShapeId('card'), (record) => ({ ...record, x: 300 }))
+    bob.store.update(createShapeId('card'), (record) => ({ ...record, y: 400 }))
+    connect(alice.doc, bob.doc)
+
+    const ends = [alice, bob].map(({ store }) => {
+      const { x, y } = shape(store, 'card') as TLGeoShape
+      return { x, y }
+    })
+    expect(ends[1]).toEqual(ends[0])
+    expect([
+      { x: 300, y: 10 },
+      { x: 10, y: 400 },
+    ]).toContainEqual(ends[0])
+  })
+
   it('does not write a remote change back to the document', () => {
     const [alice, bob] = twoClients()
     const bobsOwnUpdates: unknown[] = []

@@ -1,3 +1,4 @@
+import { getRecords } from '@refinery/shared'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { Logger } from '../logger'
@@ -6,9 +7,13 @@ import type { StoredDocument } from '../storage/types'
 import { type PresenceEntry, stampIdentity } from './awarenessIdentity'
 import { Connection } from './connection'
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages'
+import { OrphanWatch } from './orphanWatch'
 
 /** The transaction origin of what other instances relayed, and of catching up from storage. */
 export const RELAY_ORIGIN = Symbol('refinery-relay')
+
+/** The transaction origin of the server putting back shapes whose parent chain was cut. */
+const REHOME_ORIGIN = Symbol('refinery-rehome')
 
 /** Below this size, encoding a board again is cheaper than keeping its encoding around. */
 const KEEP_FULL_STATE_BYTES = 1024
@@ -19,6 +24,8 @@ const KEEP_FULL_STATE_BYTES = 1024
  */
 export class Room {
   private ydoc = new Y.Doc()
+  /** Keeps every shape on a page; made with the document, so that it sees every change after. */
+  private orphans: OrphanWatch | null = null
   readonly awareness = new awarenessProtocol.Awareness(this.ydoc)
   /** What storage held at load, not yet applied to `ydoc`: a board that is only read never needs it. */
   private unapplied: Uint8Array | null = null
@@ -84,6 +91,7 @@ export class Room {
       // Applying what storage held changes nothing a client could see: the stored bytes still answer.
       this.fullState = state
     }
+    this.orphans ??= new OrphanWatch(this.ydoc)
     return this.ydoc
   }
 
@@ -116,6 +124,7 @@ export class Room {
       stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates,
     )
     this.adopt(doc)
+    this.putBackOrphans()
     if (skipped > 0) {
       this.logger.error(
         { boardId: this.boardId, skipped },
@@ -131,6 +140,8 @@ export class Room {
    */
   private adopt(doc: Y.Doc): void {
     this.ydoc.off('afterTransaction', this.forgetFullState)
+    this.orphans?.stop()
+    this.orphans = null
     this.ydoc = doc
     this.fullState = null
     doc.on('afterTransaction', this.forgetFullState)
@@ -213,7 +224,44 @@ export class Room {
       return false
     }
     this.queueUpdate(update, connection)
+    this.putBackOrphans()
     return true
+  }
+
+  /**
+   * Puts back on their page the shapes whose parent chain no longer reaches one (a frame deleted while
+   * someone added a card into it offline), as the server's own change, stored and sent to everyone
+   * like any other. Runs in the turn that cut the chain, so nothing reads the board in between.
+   */
+  private putBackOrphans(): void {
+    // Building the document (if it is still bytes) makes its watch.
+    const records = getRecords(this.doc)
+    const moves = this.orphans?.repairs() ?? []
+    if (moves.length === 0) return
+    let update: Uint8Array | null = null
+    const capture = (bytes: Uint8Array) => {
+      update = bytes
+    }
+    this.ydoc.on('update', capture)
+    try {
+      this.ydoc.transact(() => {
+        for (const { id, parentId, x, y, rotation } of moves) {
+          const record = records.get(id)
+          if (!(record instanceof Y.Map)) continue
+          record.set('parentId', parentId)
+          record.set('x', x)
+          record.set('y', y)
+          record.set('rotation', rotation)
+        }
+      }, REHOME_ORIGIN)
+    } finally {
+      this.ydoc.off('update', capture)
+    }
+    if (update) this.queueUpdate(update, null)
+    this.logger.info(
+      { boardId: this.boardId, shapes: moves.map((move) => move.id) },
+      'put back on their page shapes whose parent was deleted',
+    )
   }
 
   /**
@@ -393,6 +441,7 @@ export class Room {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.awareness.off('update', this.onAwarenessChange)
     this.awareness.destroy()
+    this.orphans?.stop()
     this.ydoc.off('afterTransaction', this.forgetFullState)
     this.ydoc.destroy()
   }

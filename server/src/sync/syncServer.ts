@@ -298,6 +298,11 @@ export class SyncServer {
           const skipped = room.load(stored)
           // Loaded: from now on a joining socket is greeted at once, and the promise is let go.
           room.loading = null
+          // Loading put back shapes whose parent was gone: that change is stored like any other.
+          if (room.hasPendingUpdates) {
+            this.dirty.add(room)
+            this.scheduleFlush()
+          }
           // The stored log holds updates that do not apply: fold them out of storage for good.
           if (skipped > 0) void this.compact(room)
         },
