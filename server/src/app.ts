@@ -162,7 +162,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')
       return c.body(
-        `window.REFINERY_CONFIG = ${JSON.stringify({ tldrawLicenseKey: config.tldrawLicenseKey })};\n`,
+        `window.REFINERY_CONFIG = ${JSON.stringify({ tldrawLicenseKey: config.tldrawLicenseKey, maxAssetBytes: config.maxAssetBytes })};\n`,
         200,
         {
           'Content-Type': 'text/javascript; charset=utf-8',

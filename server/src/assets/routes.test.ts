@@ -370,3 +370,12 @@ describe('images on PostgreSQL', () => {
     expect(existsSync(join(a.config.dataDir, 'assets'))).toBe(false)
   })
 })
+
+describe('the limit the page is told', () => {
+  it('/config.js hands the browser MAX_ASSET_BYTES, so it can refuse a large image before sending it', async () => {
+    const response = await fetch(`http://localhost:${port}/config.js`)
+    const body = await response.text()
+    const config = JSON.parse(body.replace(/^window\.REFINERY_CONFIG = /, '').replace(/;\s*$/, ''))
+    expect(config.maxAssetBytes).toBe(10 * 1024 * 1024)
+  })
+})
