@@ -116,13 +116,13 @@ function stopper(child) {
 
 /**
  * Starts the built Refinery server with a fresh data directory (or the given DATA_DIR). `nodeArgs`
- * go to node itself (e.g. --cpu-prof).
+ * go to node itself (e.g. --cpu-prof); `entry` is another build to start.
  */
-export async function startRefinery(env = {}, { nodeArgs = [] } = {}) {
+export async function startRefinery(env = {}, { nodeArgs = [], entry = SERVER_ENTRY } = {}) {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const ownDataDir = env.DATA_DIR === undefined
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'refinery-bench-'))
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { assetRoutes, isAssetUpload } from './assets/routes'
 import { requireUser, sessionMiddleware } from './auth/middleware'
 import { RateLimiter } from './auth/rateLimit'
 import { authRoutes, publicUser } from './auth/routes'
@@ -108,15 +109,15 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     logger.error({ err: error, path: c.req.path, requestId: c.var.requestId }, 'request failed')
     return apiError(c, 500, 'internal', 'Something went wrong on our side')
   })
-  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }))
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_JSON_BODY,
-      onError: (c) =>
-        apiError(c, 413, 'body_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes`),
-    }),
-  )
+  // A route's own, stricter headers (an SVG image's policy) are kept.
+  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, overwrite: false }))
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_JSON_BODY,
+    onError: (c) =>
+      apiError(c, 413, 'body_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes`),
+  })
+  // Image uploads have their own limit (MAX_ASSET_BYTES), set on their route.
+  app.use('/api/*', (c, next) => (isAssetUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
   app.use('/api/*', originCheck(config.allowedOrigins))
   app.use('/api/*', sessionMiddleware(sessions, secureCookies))
 
@@ -153,11 +154,15 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     )
     .route('/api/boards', boardRoutes(boardDeps))
     .route('/api/boards', backlogRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
+    .route(
+      '/api/boards',
+      assetRoutes({ boards, assets: store.assets, maxAssetBytes: config.maxAssetBytes, logger }),
+    )
     .route('/api/invites', inviteRoutes({ ...boardDeps, guestLimits, trustProxy: config.trustProxy }))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')
       return c.body(
-        `window.REFINERY_CONFIG = ${JSON.stringify({ tldrawLicenseKey: config.tldrawLicenseKey })};\n`,
+        `window.REFINERY_CONFIG = ${JSON.stringify({ tldrawLicenseKey: config.tldrawLicenseKey, maxAssetBytes: config.maxAssetBytes })};\n`,
         200,
         {
           'Content-Type': 'text/javascript; charset=utf-8',

@@ -15,4 +15,10 @@ describe('readConfig', () => {
     expect(config.guestRateLimit.byInvite.limit).toBe(80)
     expect(() => readConfig({ GUEST_RATE_LIMIT_PER_INVITE: 'lots' })).toThrow(/GUEST_RATE_LIMIT_PER_INVITE/)
   })
+
+  it('takes images up to 10 MiB unless MAX_ASSET_BYTES says otherwise', () => {
+    expect(readConfig({}).maxAssetBytes).toBe(10_485_760)
+    expect(readConfig({ MAX_ASSET_BYTES: '2048' }).maxAssetBytes).toBe(2048)
+    expect(() => readConfig({ MAX_ASSET_BYTES: '10MB' })).toThrow(/MAX_ASSET_BYTES must be a whole number/)
+  })
 })

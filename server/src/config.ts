@@ -14,6 +14,8 @@ export interface Config {
   tldrawLicenseKey: string | null
   /** The largest WebSocket message accepted; a larger one closes that connection. */
   maxMessageBytes: number
+  /** The largest image a board takes (upload, or a `data:` URL moved out of a document). */
+  maxAssetBytes: number
   /** How long a board stays in memory after its last client leaves. */
   roomIdleMs: number
   /** How often sockets are pinged; one silent for two pings is dropped. */
@@ -33,6 +35,8 @@ export interface Config {
   /** Guest accounts an invite link may make, per client address and per link. */
   guestRateLimit: { byAddress: RateLimit; byInvite: RateLimit }
 }
+
+export const DEFAULT_MAX_ASSET_BYTES = 10 * 1024 * 1024
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
@@ -64,6 +68,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: publicUrl ?? `http://localhost:${port}`,
     tldrawLicenseKey: env.TLDRAW_LICENSE_KEY || null,
     maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024),
+    maxAssetBytes: integer(env, 'MAX_ASSET_BYTES', DEFAULT_MAX_ASSET_BYTES),
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000),
     heartbeatMs: integer(env, 'HEARTBEAT_MS', 30_000),
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_MS', SESSION_LIFETIME_MS),

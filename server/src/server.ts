@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
+import { InlineImages } from './assets/inlineImages'
 import { SessionStore } from './auth/sessions'
 import type { Config } from './config'
 import type { Logger } from './logger'
@@ -51,6 +52,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     relay,
     sessionStore: sessions,
     metrics: metrics.sync,
+    contentHooks: new InlineImages({ assets: store.assets, logger, maxAssetBytes: config.maxAssetBytes }),
+    maxAssetBytes: config.maxAssetBytes,
   })
   metrics.watch(sync)
   const { app, attachWebSocket, wss } = createApp({ config, logger, store, sessions, sync, relay, metrics })

@@ -112,6 +112,33 @@ export async function api<T = any>(
   }
 }
 
+/**
+ * Uploads an image to a board as the client does: the file as the body, its type as `Content-Type`
+ * (none when `type` is null). A `ReadableStream` body goes chunked, with no declared length.
+ */
+export async function uploadImage(
+  port: number,
+  boardId: string,
+  body: Uint8Array | ReadableStream<Uint8Array>,
+  options: { cookie?: string; type?: string | null; origin?: string | null; signal?: AbortSignal } = {},
+): Promise<ApiResponse<{ src: string } & { error: { code: string; message: string } }>> {
+  const headers: Record<string, string> = {}
+  const origin = options.origin === undefined ? `http://localhost:${port}` : options.origin
+  if (origin) headers.origin = origin
+  if (options.cookie) headers.cookie = options.cookie
+  const type = options.type === undefined ? 'image/png' : options.type
+  if (type !== null) headers['content-type'] = type
+  const response = await fetch(`http://localhost:${port}/api/boards/${boardId}/assets`, {
+    method: 'POST',
+    headers,
+    body,
+    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  } as RequestInit)
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : null, setCookie: undefined }
+}
+
 let people = 0
 
 /** The password of every account `signUp` makes. */

@@ -32,6 +32,22 @@ export function errorMessage(error: unknown, fallback: string): string {
   return error instanceof ApiError ? error.message : fallback
 }
 
+/** What a request that never got an answer (no network, server down) throws. */
+function unreachable(): ApiError {
+  return new ApiError(0, 'offline', 'The server cannot be reached. Check your connection and try again.')
+}
+
+/** The error an answer other than 2xx stands for; its body need not be JSON (a proxy's error page). */
+function answerError(status: number, text: string): ApiError {
+  let error: ApiErrorBody['error'] | undefined
+  try {
+    error = (JSON.parse(text) as ApiErrorBody | null)?.error
+  } catch {
+    error = undefined
+  }
+  return new ApiError(status, error?.code ?? 'unknown', error?.message ?? `The server answered ${status}`)
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response
   try {
@@ -42,20 +58,44 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   } catch {
-    throw new ApiError(0, 'offline', 'The server cannot be reached. Check your connection and try again.')
+    throw unreachable()
   }
   if (response.status === 204) return undefined as T
   const text = await response.text()
-  const parsed = text ? (JSON.parse(text) as unknown) : null
-  if (!response.ok) {
-    const error = (parsed as ApiErrorBody | null)?.error
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'unknown',
-      error?.message ?? `The server answered ${response.status}`,
-    )
-  }
-  return parsed as T
+  if (!response.ok) throw answerError(response.status, text)
+  return (text ? JSON.parse(text) : null) as T
+}
+
+export interface UploadOptions {
+  /** Called as the body goes out, with the bytes sent so far. */
+  onProgress?: (sent: number) => void
+  signal?: AbortSignal
+}
+
+/**
+ * POSTs a file as the raw body, with its MIME type as `Content-Type`. XMLHttpRequest rather than
+ * fetch: only it reports how much of the body has been sent. A stopped upload rejects with an
+ * `AbortError`, one that never reached the server with the `offline` ApiError.
+ */
+function upload<T>(path: string, file: Blob, { onProgress, signal }: UploadOptions = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException('The upload was stopped', 'AbortError'))
+      return
+    }
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', path)
+    xhr.setRequestHeader('content-type', file.type)
+    xhr.upload.onprogress = (event) => onProgress?.(event.loaded)
+    xhr.onload = () => {
+      if (xhr.status < 200 || xhr.status > 299) reject(answerError(xhr.status, xhr.responseText))
+      else resolve(JSON.parse(xhr.responseText) as T)
+    }
+    xhr.onerror = () => reject(unreachable())
+    xhr.onabort = () => reject(new DOMException('The upload was stopped', 'AbortError'))
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+    xhr.send(file)
+  })
 }
 
 const board = (id: string) => `/api/boards/${encodeURIComponent(id)}`
@@ -112,6 +152,9 @@ export const api = {
   versions: (id: string) => request<{ versions: VersionView[] }>('GET', `${board(id)}/versions`),
   versionBacklog: (id: string, versionId: string) =>
     request<Backlog>('GET', `${board(id)}/versions/${encodeURIComponent(versionId)}/backlog`),
+  /** Stores an image for the board; its answer's `src` is what the asset record keeps (CONTRACT section 5). */
+  uploadImage: (id: string, file: Blob, options?: UploadOptions) =>
+    upload<{ src: string }>(`${board(id)}/assets`, file, options),
   /** Where the browser downloads an export from (the session cookie goes along). */
   exportUrl: (id: string, format: 'json' | 'csv' | 'md', versionId?: string) => {
     const base = versionId

@@ -1,5 +1,7 @@
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
+import type { BoardImages } from '../assets/boardImages'
+import { UploadStatus } from '../assets/UploadStatus'
 import type { BoardConnection } from '../sync/boardConnection'
 import type { OpenBoard } from './boardContext'
 import { ConnectionIndicator, RefusalNotice } from './ConnectionIndicator'
@@ -11,6 +13,8 @@ interface BoardHeaderProps {
   open?: OpenBoard
   /** Absent while the board opens: the status shows with the editor, so "connected" means usable. */
   connection?: BoardConnection
+  /** Absent while the board opens. */
+  images?: BoardImages
 }
 
 const READ_ONLY_NOTE = {
@@ -18,8 +22,11 @@ const READ_ONLY_NOTE = {
   viewer: 'View only',
 } as const
 
-/** The board's name plate at the top of the canvas: the way home, the title, sharing and the connection. */
-export function BoardHeader({ title, open, connection }: BoardHeaderProps) {
+/**
+ * The board's name plate at the top of the canvas: the way home, the title, sharing and the
+ * connection; below it, what would otherwise go unnoticed (a refused board, images on their way).
+ */
+export function BoardHeader({ title, open, connection, images }: BoardHeaderProps) {
   const role = open?.board.role
   return (
     <div className="board-header-stack">
@@ -41,6 +48,7 @@ export function BoardHeader({ title, open, connection }: BoardHeaderProps) {
         {connection && <ConnectionIndicator connection={connection} />}
       </header>
       {connection && <RefusalNotice connection={connection} title={title} />}
+      {images && <UploadStatus images={images} />}
     </div>
   )
 }

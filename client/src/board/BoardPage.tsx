@@ -5,6 +5,7 @@ import { CenteredTopPanelContainer, type Editor, type TLComponents, Tldraw, useV
 import 'tldraw/tldraw.css'
 import { Link } from '../app/Link'
 import { useDocumentTitle } from '../app/useDocumentTitle'
+import { IMAGE_TYPES } from '../assets/imageRules'
 import { tldrawLicenseKey } from '../config'
 import { storyMapComponents, storyMapOverrides, storyMapShapeUtils } from '../storyMap'
 import { BoardHeader } from './BoardHeader'
@@ -14,6 +15,9 @@ import { explainRefusal, useBoardAccess } from './useBoardAccess'
 
 /** tldraw's fonts, icons and translations, from this build rather than tldraw's CDN. */
 const assetUrls = getAssetUrlsByImport()
+
+/** Videos are not stored by the server; images only of the types it takes (the file picker offers just those). */
+const NO_VIDEOS: readonly string[] = []
 
 function useBoardSession(open: OpenBoard | null): BoardSession | null {
   const [session, setSession] = useState<BoardSession | null>(null)
@@ -92,7 +96,12 @@ function BoardTopPanel() {
   if (!session || !open) return null
   return (
     <CenteredTopPanelContainer maxWidth={760}>
-      <BoardHeader title={open.board.title} open={open} connection={session.connection} />
+      <BoardHeader
+        title={open.board.title}
+        open={open}
+        connection={session.connection}
+        images={session.images}
+      />
     </CenteredTopPanelContainer>
   )
 }
@@ -116,6 +125,11 @@ function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession
         shapeUtils={storyMapShapeUtils}
         overrides={storyMapOverrides}
         assetUrls={assetUrls}
+        acceptedImageMimeTypes={IMAGE_TYPES}
+        acceptedVideoMimeTypes={NO_VIDEOS}
+        // Pasted and dropped files are checked against the server's limit by the board's own handler
+        // (`openBoardImages`); this is tldraw's check on its other paths (replacing an image's file).
+        maxAssetSize={window.REFINERY_CONFIG?.maxAssetBytes ?? Number.POSITIVE_INFINITY}
         licenseKey={tldrawLicenseKey()}
         components={components}
         onMount={onMount}

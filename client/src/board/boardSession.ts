@@ -8,6 +8,7 @@ import {
   setUserPreferences,
   type TLStore,
 } from 'tldraw'
+import { type BoardImages, openBoardImages } from '../assets/boardImages'
 import { userColor } from '../identity/userColor'
 import { type BoardConnection, openBoardConnection } from '../sync/boardConnection'
 import { connectionStatus } from '../sync/connectionState'
@@ -20,6 +21,8 @@ import { createBoardStore } from './boardStore'
 export interface BoardSession {
   readonly store: TLStore
   readonly connection: BoardConnection
+  /** The board's images on their way to the server. */
+  readonly images: BoardImages
   /** Becomes true once the store holds the board, so the editor never shows a half-loaded one. */
   readonly $ready: Signal<boolean>
   /** Wires up what needs the editor (presence, `window.refinery`); returns the function that undoes it. */
@@ -42,7 +45,9 @@ export function openBoardSession(
   setUserPreferences({ ...getUserPreferences(), id: user.id, name: user.name, color: userColor(user.id) })
 
   const connection = openBoardConnection(boardId, { explainFailure })
+  const images = openBoardImages(boardId, connection.$state)
   const store = createBoardStore({
+    assets: images.assetStore,
     collaboration: {
       status: computed('tldraw connection status', () =>
         connectionStatus(connection.$state.get()) === 'connected' ? 'online' : 'offline',
@@ -60,6 +65,7 @@ export function openBoardSession(
   return {
     store,
     connection,
+    images,
     $ready,
     attachEditor(editor) {
       const $user = computed('local user', () => ({
@@ -69,6 +75,7 @@ export function openBoardSession(
       }))
       const unbindPresence = bindPresence(store, connection.provider.awareness, $user)
       const stopTextHistory = provideTextHistory(editor, (field) => binding?.textHistory(field) ?? null)
+      const detachImages = images.attachEditor(editor)
       // Undo and redo (the menu, the toolbar and their shortcuts all call these) go through the
       // binding, so they take back only this person's own changes.
       const { undo, redo } = editor
@@ -85,6 +92,7 @@ export function openBoardSession(
       return () => {
         unbindPresence()
         stopTextHistory()
+        detachImages()
         editor.undo = undo
         editor.redo = redo
         if (window.refinery?.editor === editor) delete window.refinery
@@ -93,6 +101,7 @@ export function openBoardSession(
     close() {
       stopWaiting()
       binding?.stop()
+      images.close()
       connection.close()
       store.dispose()
     },

@@ -253,10 +253,8 @@ describe('bindStoreToYDoc', () => {
           const card = record as unknown as { props: { title: string } }
           const text = card.props.title
           const index = at + offset
-          return {
-            ...record,
-            props: { ...card.props, title: text.slice(0, index) + char + text.slice(index) },
-          }
+          const props = { ...card.props, title: text.slice(0, index) + char + text.slice(index) }
+          return { ...record, props } as unknown as typeof record
         })
       }
     }

@@ -133,9 +133,15 @@ export class BoardStore {
     return next
   }
 
-  /** Deletes the board with its members, invites and stored document. */
+  /**
+   * Deletes the board with its members, invites, stored document and links to its images. The images'
+   * bytes stay: another board may hold the same image, and knowing that none does would need a lock
+   * against an upload of the same bytes to another board in between. Bytes no board links are never
+   * served (every read goes through a board's link), only kept on disk; sweeping them is work of its own.
+   */
   async delete(boardId: string): Promise<void> {
     await this.sql.transaction(async (tx) => {
+      await tx.run('DELETE FROM board_assets WHERE board_id = ?', [boardId])
       await tx.run('DELETE FROM board_members WHERE board_id = ?', [boardId])
       await tx.run('DELETE FROM invites WHERE board_id = ?', [boardId])
       await tx.run('DELETE FROM board_versions WHERE board_id = ?', [boardId])

@@ -1,7 +1,8 @@
 import pg from 'pg'
 import { FoldWorker } from './foldWorker'
+import { PostgresAssetStore } from './postgresAssets'
 import { PostgresSql } from './postgresSql'
-import { ACCOUNTS_AND_BOARDS, BOARD_VERSIONS } from './schema'
+import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS } from './schema'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
 
 // BIGINT columns come back as numbers: every one holds epoch milliseconds or a log sequence.
@@ -24,6 +25,12 @@ const MIGRATIONS: readonly string[] = [
   ACCOUNTS_AND_BOARDS,
   BOARD_VERSIONS('BYTEA'),
   'ALTER TABLE document_snapshots ADD COLUMN state_vector BYTEA;',
+  `${BOARD_ASSETS}
+   CREATE TABLE asset_blobs (
+     hash TEXT PRIMARY KEY,
+     data BYTEA NOT NULL,
+     created_at BIGINT NOT NULL
+   );`,
   // The text layout of each snapshot (see StoredDocument.snapshotTextLayout); null for older ones.
   'ALTER TABLE document_snapshots ADD COLUMN text_layout INTEGER;',
 ]
@@ -75,10 +82,13 @@ export interface PostgresOptions {
 export class PostgresStore implements Storage {
   readonly engine = 'postgres'
   readonly sql: PostgresSql
+  /** Images: their bytes in `asset_blobs`, so every instance serves every image. */
+  readonly assets: PostgresAssetStore
   private readonly folder = new FoldWorker()
 
   private constructor(private readonly pool: pg.Pool) {
     this.sql = new PostgresSql(pool)
+    this.assets = new PostgresAssetStore(this.sql)
   }
 
   static async open({

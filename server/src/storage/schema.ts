@@ -60,3 +60,20 @@ export const BOARD_VERSIONS = (binary: 'BLOB' | 'BYTEA') => `
   );
   CREATE INDEX board_versions_board ON board_versions (board_id, created_at);
 `
+
+/**
+ * Which board holds which image (issue 15), by the SHA-256 of its bytes; the bytes themselves live
+ * elsewhere (files beside SQLite, `asset_blobs` in PostgreSQL). No foreign key to `boards`: deleting a
+ * board deletes its links along with its document (see `BoardStore.delete`).
+ */
+export const BOARD_ASSETS = `
+  CREATE TABLE board_assets (
+    board_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (board_id, hash)
+  );
+  CREATE INDEX board_assets_hash ON board_assets (hash);
+`

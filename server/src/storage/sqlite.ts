@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { FoldWorker } from './foldWorker'
-import { ACCOUNTS_AND_BOARDS, BOARD_VERSIONS } from './schema'
+import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS } from './schema'
+import { SqliteAssetStore } from './sqliteAssets'
 import { SqliteSql } from './sqliteSql'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
 import { UpdateJournal } from './updateJournal'
@@ -57,6 +58,7 @@ const MIGRATIONS: readonly string[] = [
      drained_through INTEGER NOT NULL
    );
    INSERT INTO journal_state (id, drained_through) VALUES (1, 0);`,
+  BOARD_ASSETS,
   // The text layout of each snapshot (see StoredDocument.snapshotTextLayout); null for older ones.
   'ALTER TABLE document_snapshots ADD COLUMN text_layout INTEGER;',
 ]
@@ -89,6 +91,8 @@ export class SqliteStore implements Storage {
   readonly db: Database.Database
   /** The relational side (accounts, boards, members) on the same connection. */
   readonly sql: SqliteSql
+  /** Images: files under `assets/` beside the database, linked to boards in a table of it. */
+  readonly assets: SqliteAssetStore
   private readonly statements
 
   constructor(
@@ -110,6 +114,7 @@ export class SqliteStore implements Storage {
     // Whatever reads or changes the database through `sql` (deleting a board, say) sees the journal's
     // updates there first.
     this.sql = new SqliteSql(this.db, () => this.drainIfIdle())
+    this.assets = new SqliteAssetStore(this.sql, join(dirname(file), 'assets'))
     this.statements = {
       snapshot: this.db.prepare(
         'SELECT state, state_vector, text_layout FROM document_snapshots WHERE board_id = ?',

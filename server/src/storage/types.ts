@@ -41,7 +41,30 @@ export interface DocumentStore {
   close(): Promise<void>
 }
 
-/** A store that also holds the relational data (accounts, boards) on the same database. */
+/** An image as the asset store keeps it: named by the SHA-256 of its bytes. */
+export interface StoredAsset {
+  /** The SHA-256 of the bytes, 64 lowercase hex digits. */
+  hash: string
+  mimeType: string
+  size: number
+}
+
+/**
+ * Where the images of boards live, content-addressed: the same bytes are stored once however many
+ * boards hold them, and each board sees only the images linked to it. The bytes given are already
+ * checked (see `assets/images.ts`); the store keeps them as they are.
+ */
+export interface AssetStore {
+  /** Stores the bytes (unless stored already) and links them to the board; safe to repeat. */
+  put(boardId: string, bytes: Uint8Array, mimeType: string): Promise<StoredAsset>
+  /** The asset linked to the board under `hash`; null when the board has no such asset. */
+  find(boardId: string, hash: string): Promise<StoredAsset | null>
+  /** The stored bytes of `hash`, whichever board they came with; null when none are stored. */
+  read(hash: string): Promise<Uint8Array | null>
+}
+
+/** A store that also holds the relational data (accounts, boards) and the images on the same database. */
 export interface Storage extends DocumentStore {
   readonly sql: import('./sql').Sql
+  readonly assets: AssetStore
 }

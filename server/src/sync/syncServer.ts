@@ -1,16 +1,18 @@
 import { CloseCode, can, type Role } from '@refinery/shared'
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
+import { DEFAULT_MAX_ASSET_BYTES } from '../config'
 import type { Logger } from '../logger'
 import { needsCompaction } from '../storage/compaction'
-import type { BoardUpdate, DocumentStore } from '../storage/types'
+import type { BoardUpdate, DocumentStore, StoredDocument } from '../storage/types'
 import { ForgedPresenceError } from './awarenessIdentity'
 import { Connection, connectionOf, type Participant, type SyncSocket } from './connection'
+import type { BoardDocument, ContentHooks } from './contentHooks'
 import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
 import { type SessionLookup, SessionWatch } from './sessionWatch'
-import { checkClientUpdate } from './updateGuard'
+import { checkClientUpdate, type GuardLimits, imageSourceLimit } from './updateGuard'
 
 /** How much of a client's updates may wait for changes the server does not hold yet (see `hold`). */
 const WAITING_LIMIT = { updates: 256, bytes: 4 * 1024 * 1024 }
@@ -35,6 +37,10 @@ export interface SyncServerOptions {
   /** Where the sessions of open sockets are looked up; a socket closes when its session ends. */
   sessionStore: SessionLookup
   metrics?: SyncMetrics | undefined
+  /** Work on what documents take in, beside the core (images moved out of them). */
+  contentHooks?: ContentHooks | undefined
+  /** The largest image a board takes (`MAX_ASSET_BYTES`): a `src` may be that image as a `data:` URL. */
+  maxAssetBytes?: number | undefined
 }
 
 /** What the core reports as it works; the metrics endpoint turns it into Prometheus figures. */
@@ -58,6 +64,9 @@ export class SyncServer {
   private pipeline: Promise<void> = Promise.resolve()
   /** Compactions under way or waiting (see `compact`), beside the pipeline: `close` waits for them. */
   private readonly compactions = new Set<Promise<void>>()
+  /** What content hooks started after clients' updates: `close` waits for it before the last flush. */
+  private readonly hookWork = new Set<Promise<void>>()
+  private readonly guardLimits: GuardLimits
   private closing = false
 
   private readonly heartbeat: NodeJS.Timeout
@@ -71,6 +80,9 @@ export class SyncServer {
 
   constructor(private readonly options: SyncServerOptions) {
     const server = this
+    this.guardLimits = {
+      imageSourceChars: imageSourceLimit(options.maxAssetBytes ?? DEFAULT_MAX_ASSET_BYTES),
+    }
     this.listeners = {
       message(this: WebSocket, data: Buffer, isBinary: boolean) {
         const connection = connectionOf(this)
@@ -224,6 +236,18 @@ export class SyncServer {
   async change<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T> {
     const room = this.openRoom(boardId)
     await room.loading
+    const { result, changed } = this.changeRoom(room, change)
+    if (changed) {
+      // The flush was queued before this callback, so the pipeline it joins includes it.
+      await new Promise((resolve) => setImmediate(resolve))
+      await this.pipeline
+    }
+    this.unloadWhenIdle(room)
+    return result
+  }
+
+  /** The server's change to a loaded room, queued to be stored and relayed as a client's would be. */
+  private changeRoom<T>(room: Room, change: (doc: Y.Doc) => T): { result: T; changed: boolean } {
     let update: Uint8Array | null = null
     const capture = (bytes: Uint8Array) => {
       update = bytes
@@ -235,19 +259,57 @@ export class SyncServer {
     } finally {
       room.doc.off('update', capture)
     }
-    if (update) {
-      room.queueUpdate(update, null)
-      // What waited for this change is checked again now: a vote forged on the server's next vote
-      // is refused here.
-      this.releaseWaiting(room)
-      this.dirty.add(room)
-      this.scheduleFlush()
-      // The flush was queued before this callback, so the pipeline it joins includes it.
-      await new Promise((resolve) => setImmediate(resolve))
-      await this.pipeline
+    if (!update) return { result, changed: false }
+    room.queueUpdate(update, null)
+    // What waited for this change is checked again now: a vote forged on the server's next vote
+    // is refused here.
+    this.releaseWaiting(room)
+    this.dirty.add(room)
+    this.scheduleFlush()
+    return { result, changed: true }
+  }
+
+  /** A board's document as the content hooks use it once the board is loaded. */
+  private boardDocument(boardId: string): BoardDocument {
+    return {
+      boardId,
+      read: (read) => this.read(boardId, read),
+      change: (change) => this.change(boardId, change),
     }
-    this.unloadWhenIdle(room)
-    return result
+  }
+
+  /**
+   * Runs the `loaded` content hook on a room still loading. Its changes go straight to the room
+   * (`read` and `change` would wait for the load that waits for them); clients greeted after it are
+   * answered once those changes are stored.
+   */
+  private async runLoadedHook(room: Room, stored: StoredDocument): Promise<void> {
+    const hooks = this.options.contentHooks
+    if (!hooks) return
+    const board: BoardDocument = {
+      boardId: room.boardId,
+      read: async (read) => read(room.doc),
+      change: async (change) => this.changeRoom(room, change).result,
+    }
+    try {
+      await hooks.loaded(board, stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates)
+    } catch (error) {
+      this.options.logger.error(
+        { boardId: room.boardId, err: error },
+        'a content hook failed on a loaded board',
+      )
+    }
+  }
+
+  /** Tells the content hooks of a client's update that was applied; tracks what they start. */
+  private runUpdatedHook(room: Room, update: Uint8Array): void {
+    const work = this.options.contentHooks?.updated(this.boardDocument(room.boardId), update)
+    if (!work) return
+    const tracked = work.catch((error: unknown) => {
+      this.options.logger.error({ boardId: room.boardId, err: error }, 'a content hook failed on an update')
+    })
+    this.hookWork.add(tracked)
+    void tracked.finally(() => this.hookWork.delete(tracked))
   }
 
   /**
@@ -294,8 +356,9 @@ export class SyncServer {
     room.loading = Promise.resolve(subscribed)
       .then(() => store.loadDocument(boardId))
       .then(
-        (stored) => {
+        async (stored) => {
           const skipped = room.load(stored)
+          await this.runLoadedHook(room, stored)
           // Loaded: from now on a joining socket is greeted at once, and the promise is let go.
           room.loading = null
           // Loading put back shapes whose parent was gone: that change is stored like any other.
@@ -376,7 +439,7 @@ export class SyncServer {
    * closes the socket with its own code.
    */
   private takeClientUpdate(room: Room, connection: Connection, update: Uint8Array): boolean {
-    const refusal = checkClientUpdate(room.doc, update)
+    const refusal = checkClientUpdate(room.doc, update, this.guardLimits)
     if (refusal?.code === CloseCode.Resync) {
       this.hold(connection, update)
       return false
@@ -391,7 +454,10 @@ export class SyncServer {
   }
 
   private apply(room: Room, connection: Connection, update: Uint8Array): boolean {
-    if (room.acceptClientUpdate(connection, update)) return true
+    if (room.acceptClientUpdate(connection, update)) {
+      this.runUpdatedHook(room, update)
+      return true
+    }
     this.reject(connection, CloseCode.UnappliableUpdate, 'the update does not apply to this board')
     this.restartRoom(room)
     return false
@@ -432,7 +498,7 @@ export class SyncServer {
         }
         const update =
           waiting.updates.length === 1 ? (waiting.updates[0] as Uint8Array) : Y.mergeUpdates(waiting.updates)
-        const refusal = checkClientUpdate(room.doc, update)
+        const refusal = checkClientUpdate(room.doc, update, this.guardLimits)
         if (refusal?.code === CloseCode.Resync) continue
         room.stopWaiting(connection)
         if (refusal) this.reject(connection, refusal.code, refusal.reason)
@@ -640,6 +706,8 @@ export class SyncServer {
     this.closing = true
     clearInterval(this.heartbeat)
     this.sessions.stop()
+    // Their changes are stored with everything else below.
+    while (this.hookWork.size > 0) await Promise.all(this.hookWork)
     if (this.dirty.size > 0) this.pipeline = this.pipeline.then(() => this.flush())
     await this.pipeline
     for (const room of this.rooms.values()) {

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { craft, item } from '../../test/craftedUpdates'
-import { checkClientUpdate } from './updateGuard'
+import { checkClientUpdate, imageSourceLimit } from './updateGuard'
 
 /** A server document with a vote written by the server, and a client that has synced it. */
 function synced() {
@@ -298,6 +298,31 @@ describe('checkClientUpdate: sizes', () => {
     expect(
       codeOf(synced().server, cardWith(synced().client, 'src', `data:image/png;base64,${huge}`)),
     ).toBeNull()
+  })
+
+  it('takes an image src up to MAX_ASSET_BYTES as a base64 data: URL, and refuses one character more', () => {
+    // The server moves such an image out of the document (issue 15); one it could not take is refused.
+    const limits = { imageSourceChars: imageSourceLimit(1024 * 1024) }
+    expect(limits.imageSourceChars).toBe(256 + 4 * Math.ceil((1024 * 1024) / 3))
+    const at = (chars: number) => `data:image/png;base64,${'A'.repeat(chars - 22)}`
+    const check = (value: string) =>
+      checkClientUpdate(synced().server, cardWith(synced().client, 'src', value), limits)?.code ?? null
+    expect(check(at(limits.imageSourceChars))).toBeNull()
+    expect(check(at(limits.imageSourceChars + 1))).toBe(CloseCode.TooLarge)
+    // Other keys keep their own limit.
+    const other = checkClientUpdate(
+      synced().server,
+      cardWith(synced().client, 'image', at(BOARD_LIMITS.valueBytes + 1)),
+      limits,
+    )
+    expect(other?.code).toBe(CloseCode.TooLarge)
+  })
+
+  it('takes a 10 MiB image as a data: URL by default, and never holds src to less than other values', () => {
+    expect(imageSourceLimit(10 * 1024 * 1024)).toBeGreaterThan((10 * 1024 * 1024 * 4) / 3)
+    const { server, client } = synced()
+    expect(checkClientUpdate(server, cardWith(client, 'src', 'x'.repeat(13_000_000)))).toBeNull()
+    expect(imageSourceLimit(10)).toBe(BOARD_LIMITS.valueBytes)
   })
 
   it('counts a Y.Text field as a whole: typing past the limit is refused, replacing at it is not', () => {

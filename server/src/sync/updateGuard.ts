@@ -1,5 +1,6 @@
 import { BOARD_LIMITS, CloseCode, SERVER_OWNED_ROOTS, STORY_TEXT_FIELDS } from '@refinery/shared'
 import * as Y from 'yjs'
+import { DEFAULT_MAX_ASSET_BYTES } from '../config'
 
 // biome-ignore lint/suspicious/noExplicitAny: Yjs types its shared types by their event type; any type will do here.
 type AnyType = Y.AbstractType<any>
@@ -45,8 +46,29 @@ const idKey = (id: Y.ID) => `${id.client}:${id.clock}`
 const samePlace = (a: Place | null, b: Place | null) =>
   a === b || (a !== null && b !== null && a.parent === b.parent && a.key === b.key)
 
-/** Images are still stored in the document (`props.src` of an asset) until they move to the server. */
+/**
+ * An asset's `props.src`. Images live on the server (issue 15) and `src` is their URL, but an older
+ * client or a script may still write an image as a `data:` URL: the server takes it and moves the
+ * image out of the document (see `assets/inlineImages.ts`), rather than refuse the edit that holds
+ * it. So a `src` may be as long as the largest image a board takes as such a URL, and no longer.
+ */
 const IMAGE_SOURCE_KEY = 'src'
+
+/** Room for a `data:` URL's header (`data:image/svg+xml;charset=utf-8;base64,` and the like). */
+const DATA_URL_HEADER_CHARS = 256
+
+/** The longest `src` taken: an image of `maxAssetBytes` as a base64 `data:` URL, or any other value's limit. */
+export function imageSourceLimit(maxAssetBytes: number): number {
+  return Math.max(BOARD_LIMITS.valueBytes, DATA_URL_HEADER_CHARS + Math.ceil(maxAssetBytes / 3) * 4)
+}
+
+/** Limits of the guard that depend on the server's configuration. */
+export interface GuardLimits {
+  /** The longest `src` value, in characters (see `imageSourceLimit`). */
+  imageSourceChars: number
+}
+
+const DEFAULT_LIMITS: GuardLimits = { imageSourceChars: imageSourceLimit(DEFAULT_MAX_ASSET_BYTES) }
 
 function jsonSize(value: unknown): number {
   if (typeof value === 'string') return value.length
@@ -78,9 +100,13 @@ function structAt(run: readonly Struct[], clock: number): Struct | undefined {
  * `BOARD_LIMITS`. Returns null when it may, else why not. Throws when the update does not decode.
  * Linear in the size of the update, plus a walk to the root per item it places in the document.
  */
-export function checkClientUpdate(doc: Y.Doc, update: Uint8Array): Refusal | null {
+export function checkClientUpdate(
+  doc: Y.Doc,
+  update: Uint8Array,
+  limits: GuardLimits = DEFAULT_LIMITS,
+): Refusal | null {
   try {
-    new UpdateCheck(doc, update).run()
+    new UpdateCheck(doc, update, limits).run()
     return null
   } catch (error) {
     if (error instanceof Refused) return { code: error.code, reason: error.message }
@@ -103,6 +129,7 @@ class UpdateCheck {
   constructor(
     private readonly doc: Y.Doc,
     update: Uint8Array,
+    private readonly limits: GuardLimits,
   ) {
     const { structs, ds } = Y.decodeUpdate(update)
     this.ds = ds
@@ -185,8 +212,9 @@ class UpdateCheck {
         }
       }
     }
-    if (key !== IMAGE_SOURCE_KEY && jsonSize(value) > BOARD_LIMITS.valueBytes) {
-      throw tooLarge(`a value of "${key ?? 'a list'}" is larger than ${BOARD_LIMITS.valueBytes} bytes`)
+    const limit = key === IMAGE_SOURCE_KEY ? this.limits.imageSourceChars : BOARD_LIMITS.valueBytes
+    if (jsonSize(value) > limit) {
+      throw tooLarge(`a value of "${key ?? 'a list'}" is larger than ${limit} bytes`)
     }
   }
 
