@@ -1,4 +1,4 @@
-import { type DocumentRecord, getRecords, putRecord } from '@refinery/shared'
+import { type DocumentRecord, defaultStoryCardProps, getRecords, putRecord } from '@refinery/shared'
 import {
   createShapeId,
   HistoryManager,
@@ -57,18 +57,7 @@ function storyCard(name: string, title: string): TLRecord {
   return {
     ...rectangle(name),
     type: 'story-card',
-    props: {
-      w: 240,
-      h: 150,
-      title,
-      asA: '',
-      iWant: '',
-      soThat: '',
-      acceptance: [],
-      estimate: null,
-      moscow: null,
-      labels: [],
-    },
+    props: { ...defaultStoryCardProps(), title },
   } as unknown as TLRecord
 }
 

@@ -1,4 +1,10 @@
-import { type DocumentRecord, getRecords, putRecord, readRecords } from '@refinery/shared'
+import {
+  type DocumentRecord,
+  defaultStoryCardProps,
+  getRecords,
+  putRecord,
+  readRecords,
+} from '@refinery/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -40,18 +46,7 @@ function shape(id: string, parentId: string, x: number, y: number, extra: object
 function card(id: string, parentId: string, x: number, y: number, title: string): DocumentRecord {
   return shape(id, parentId, x, y, {
     type: 'story-card',
-    props: {
-      w: 200,
-      h: 120,
-      title,
-      asA: '',
-      iWant: '',
-      soThat: '',
-      acceptance: [],
-      estimate: null,
-      moscow: null,
-      labels: [],
-    },
+    props: { ...defaultStoryCardProps(), w: 200, h: 120, title },
   })
 }
 

@@ -1,4 +1,4 @@
-import { getRecords, putRecord } from '@refinery/shared'
+import { defaultStoryCardProps, getRecords, putRecord } from '@refinery/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -34,18 +34,7 @@ function oldBoard(): Uint8Array {
       isLocked: false,
       opacity: 1,
       meta: {},
-      props: {
-        w: 240,
-        h: 150,
-        title: '',
-        asA: '',
-        iWant: '',
-        soThat: '',
-        acceptance: [],
-        estimate: 3,
-        moscow: 'must',
-        labels: [],
-      },
+      props: { ...defaultStoryCardProps(), estimate: 3, moscow: 'must' },
     })
     const props = records.get(CARD)?.get('props') as Y.Map<unknown>
     props.set('title', 'Save my card')
