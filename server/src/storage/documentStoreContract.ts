@@ -92,7 +92,8 @@ export function describeDocumentStore(engine: string, open: () => Promise<Storag
       old.transact(() => {
         putRecord(getRecords(old), card('Text layout'))
         // As a board stored before the text layout holds it.
-        ;(getRecords(old).get('shape:card')?.get('props') as Y.Map<unknown>).set('title', 'Plain')
+        const props = getRecords(old).get('shape:card')?.get('props')
+        if (props instanceof Y.Map) props.set('title', 'Plain')
       })
       await store.appendUpdates([
         { boardId: 'current', update: Y.encodeStateAsUpdate(current) },
