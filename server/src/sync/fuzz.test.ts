@@ -321,7 +321,7 @@ describe('hostile frames against a live server', () => {
         const records = getRecords(fresh.doc)
         for (const [cardId, title] of cardTitles) {
           const props = records.get(cardId)?.get('props') as Y.Map<unknown> | undefined
-          expect(props?.get('title'), `the card ${cardId} ${context()}`).toBe(title)
+          expect(props?.toJSON().title, `the card ${cardId} ${context()}`).toBe(title)
         }
         expect(fresh.doc.getMap(VOTES_KEY).toJSON(), `votes ${context()}`).toEqual(Object.fromEntries(votes))
         // Presence: each well-behaved client still sees the others where they last put their cursor.
