@@ -18,13 +18,16 @@ const assetUrls = getAssetUrlsByImport()
 function useBoardSession(open: OpenBoard | null): BoardSession | null {
   const [session, setSession] = useState<BoardSession | null>(null)
   const boardId = open?.board.id
+  const color = open?.board.color
   const user = open?.me
   useEffect(() => {
-    if (!boardId || !user) return
-    const opened = openBoardSession(boardId, { id: user.id, name: user.name }, () => explainRefusal(boardId))
+    if (!boardId || !user || !color) return
+    const opened = openBoardSession(boardId, { id: user.id, name: user.name, color }, () =>
+      explainRefusal(boardId),
+    )
     setSession(opened)
     return () => opened.close()
-  }, [boardId, user])
+  }, [boardId, user, color])
   return session
 }
 
@@ -97,7 +100,13 @@ function BoardTopPanel() {
   )
 }
 
-const components: TLComponents = { ...storyMapComponents, TopPanel: BoardTopPanel }
+const components: TLComponents = {
+  ...storyMapComponents,
+  TopPanel: BoardTopPanel,
+  // Names come from accounts and colours from the board (the server stamps both on presence):
+  // tldraw's editor of the two would change them on this screen only.
+  UserPresenceEditor: null,
+}
 
 function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession }) {
   const canEdit = can(open.board.role, 'board:edit')
@@ -113,6 +122,7 @@ function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession
     <OpenSession.Provider value={session}>
       <Tldraw
         store={session.store}
+        user={session.user}
         shapeUtils={storyMapShapeUtils}
         overrides={storyMapOverrides}
         assetUrls={assetUrls}
