@@ -7,6 +7,7 @@ import { Link } from '../app/Link'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { tldrawLicenseKey } from '../config'
 import { storyMapComponents, storyMapOverrides, storyMapShapeUtils } from '../storyMap'
+import { PRESENCE_OPTIONS } from '../sync/presence'
 import { BoardHeader } from './BoardHeader'
 import { BoardContext, type OpenBoard } from './boardContext'
 import { type BoardSession, openBoardSession } from './boardSession'
@@ -123,6 +124,7 @@ function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession
       <Tldraw
         store={session.store}
         user={session.user}
+        options={PRESENCE_OPTIONS}
         shapeUtils={storyMapShapeUtils}
         overrides={storyMapOverrides}
         assetUrls={assetUrls}
