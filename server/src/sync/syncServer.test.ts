@@ -486,4 +486,32 @@ describe('presence lasts as long as its socket', () => {
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(heard).toHaveLength(1)
   })
+
+  it('asks for a presence about to lapse, so a client whose timers sleep stays present for everyone', async () => {
+    const running = await server({ presenceRenewalMs: 200 })
+    const { owner, boardId } = await ownedBoard(running)
+    const watcher = client(running, boardId, owner.cookie)
+    const sleeper = client(running, boardId, owner.cookie)
+    await Promise.all([waitForSync(watcher), waitForSync(sleeper)])
+    // A background tab: y-protocols' renewal timer does not run; a message still wakes the page, and
+    // Refinery's client answers the server's "who is here?" with its presence renewed.
+    const { awareness } = sleeper.provider
+    clearInterval(awareness._checkInterval)
+    let asked = 0
+    sleeper.provider.messageHandlers[MessageType.QueryAwareness] = () => {
+      asked++
+      awareness.setLocalState(awareness.getLocalState())
+    }
+    awareness.setLocalState({ cursor: { x: 1, y: 1 } })
+    const seen = () => watcher.provider.awareness.meta.get(sleeper.doc.clientID)
+    await waitFor(() => seen() !== undefined, { message: 'the presence to arrive' })
+    const first = seen()?.clock ?? 0
+
+    await waitFor(() => asked >= 3, { message: 'the server to ask three times' })
+    expect(seen()?.clock).toBeGreaterThanOrEqual(first + 2)
+    // Renewed on the server and at the watcher within the renewal age, far inside y-protocols' 30 s.
+    expect(Date.now() - (seen()?.lastUpdated ?? 0)).toBeLessThan(600)
+    const room = running.sync.peekRoom(boardId)
+    expect(Date.now() - (room?.awareness.meta.get(sleeper.doc.clientID)?.lastUpdated ?? 0)).toBeLessThan(600)
+  })
 })
