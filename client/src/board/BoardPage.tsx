@@ -1,7 +1,14 @@
 import { can } from '@refinery/shared'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { createContext, useCallback, useContext, useEffect, useState } from 'react'
-import { CenteredTopPanelContainer, type Editor, type TLComponents, Tldraw, useValue } from 'tldraw'
+import {
+  CenteredTopPanelContainer,
+  type Editor,
+  getUserPreferences,
+  type TLComponents,
+  Tldraw,
+  useValue,
+} from 'tldraw'
 import 'tldraw/tldraw.css'
 import { Link } from '../app/Link'
 import { useDocumentTitle } from '../app/useDocumentTitle'
@@ -32,12 +39,24 @@ function useBoardSession(open: OpenBoard | null): BoardSession | null {
   return session
 }
 
+/**
+ * Whether the person's tldraw theme is dark: their choice in its preferences menu, or the system's
+ * when that is their choice. Read before the editor mounts, so the page it opens on matches.
+ */
+function useDarkTheme(): boolean {
+  return useValue('dark theme', () => {
+    const scheme = getUserPreferences().colorScheme
+    return scheme === 'dark' || (scheme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches)
+  }, [])
+}
+
 export function BoardPage({ boardId }: { boardId: string }) {
   const access = useBoardAccess(boardId)
   const open = access.status === 'ready' ? access.open : null
   useDocumentTitle(`${open?.board.title ?? 'Board'} · Refinery`)
   const session = useBoardSession(open)
   const ready = useValue('board ready', () => session?.$ready.get() ?? false, [session])
+  const dark = useDarkTheme()
 
   if (access.status === 'not-found') {
     return (
@@ -67,7 +86,8 @@ export function BoardPage({ boardId }: { boardId: string }) {
     )
   }
   return (
-    <main className="board">
+    // tldraw's own theme class, which switches its colours and Refinery's (app.css) alike.
+    <main className={dark ? 'board tl-theme__dark' : 'board'}>
       {open && session && ready ? (
         <BoardContext.Provider value={open}>
           <BoardCanvas open={open} session={session} />
