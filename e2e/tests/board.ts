@@ -1,4 +1,10 @@
-import { type Browser, type BrowserContext, expect, type Page } from '@playwright/test'
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  expect,
+  type Page,
+} from '@playwright/test'
 
 /** One person at the board: their own browser context, so nothing is shared but the server. */
 export interface Person {
@@ -8,9 +14,13 @@ export interface Person {
 
 let people = 0
 
-/** A new person with an account, signed in in their own browser context. */
-export async function signedUp(browser: Browser, name: string): Promise<Person> {
-  const context = await browser.newContext()
+/** A new person with an account, signed in in their own browser context (`options`: their browser's settings). */
+export async function signedUp(
+  browser: Browser,
+  name: string,
+  options: BrowserContextOptions = {},
+): Promise<Person> {
+  const context = await browser.newContext(options)
   people++
   const response = await context.request.post('/api/auth/signup', {
     data: {

@@ -20,6 +20,8 @@ export interface Config {
   roomIdleMs: number
   /** How often sockets are pinged; one silent for two pings is dropped. */
   heartbeatMs: number
+  /** How old a socket's presence may get before the server asks for it again (see `SyncServer`). */
+  presenceRenewalMs: number
   /** How long a session lives after its last use; its sockets close when it ends. */
   sessionLifetimeMs: number
   /** The built client to serve; null serves the API only. */
@@ -71,6 +73,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAssetBytes: integer(env, 'MAX_ASSET_BYTES', DEFAULT_MAX_ASSET_BYTES),
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000),
     heartbeatMs: integer(env, 'HEARTBEAT_MS', 30_000),
+    // Between y-protocols' own renewal of presence (every 15 s) and its expiry (30 s).
+    presenceRenewalMs: 20_000,
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_MS', SESSION_LIFETIME_MS),
     clientDist:
       env.CLIENT_DIST === ''

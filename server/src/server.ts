@@ -49,6 +49,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger,
     roomIdleMs: config.roomIdleMs,
     heartbeatMs: config.heartbeatMs,
+    presenceRenewalMs: config.presenceRenewalMs,
     relay,
     sessionStore: sessions,
     metrics: metrics.sync,

@@ -10,6 +10,9 @@ import * as Y from 'yjs'
 import { type Config, readConfig } from '../src/config'
 import { createLogger } from '../src/logger'
 import { type RunningServer, startServer } from '../src/server'
+import { PostgresStore } from '../src/storage/postgres'
+import { SqliteStore } from '../src/storage/sqlite'
+import type { Storage } from '../src/storage/types'
 import { TEST_BUILD } from './globalSetup'
 
 export function tempDir(prefix = 'refinery-test-'): string {
@@ -371,6 +374,37 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await client.end()
   }
+}
+
+/**
+ * SQLite and PostgreSQL, each opened fresh for a test and closed (and its schema dropped) after it:
+ * for a suite that must hold on both, as `describe.each(storageEngines(cleanup))`.
+ */
+export function storageEngines(
+  cleanup: (undo: () => unknown) => void,
+): [engine: string, open: () => Promise<Storage>][] {
+  const opened = (store: Storage) => {
+    cleanup(() => store.close())
+    return store
+  }
+  return [
+    [
+      'SQLite',
+      async () => {
+        const dir = tempDir()
+        cleanup(() => removeDir(dir))
+        return opened(await SqliteStore.open(dir))
+      },
+    ],
+    [
+      'PostgreSQL',
+      async () => {
+        const schema = freshSchema()
+        cleanup(() => dropSchema(schema))
+        return opened(await PostgresStore.open({ connectionString: TEST_DATABASE_URL, schema }))
+      },
+    ],
+  ]
 }
 
 /**

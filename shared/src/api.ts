@@ -75,6 +75,11 @@ export interface BoardView {
   updatedAt: number
 }
 
+/** One board as a member opens it, with their own presence colour on it (see `presenceColor`). */
+export interface MemberBoardView extends BoardView {
+  color: string
+}
+
 export interface MemberView {
   userId: string
   name: string

@@ -7,6 +7,7 @@ import type {
   InvitePreview,
   InviteRole,
   InviteView,
+  MemberBoardView,
   MemberView,
   MyVotes,
   PublicUser,
@@ -112,10 +113,10 @@ export const api = {
 
   boards: () => request<{ boards: BoardView[] }>('GET', '/api/boards'),
   createBoard: (body: { title: string; template?: BoardTemplate }) =>
-    request<BoardView>('POST', '/api/boards', body),
-  board: (id: string) => request<BoardView>('GET', board(id)),
+    request<MemberBoardView>('POST', '/api/boards', body),
+  board: (id: string) => request<MemberBoardView>('GET', board(id)),
   updateBoard: (id: string, body: { title?: string; voteBudget?: number }) =>
-    request<BoardView>('PATCH', board(id), body),
+    request<MemberBoardView>('PATCH', board(id), body),
   deleteBoard: (id: string) => request<void>('DELETE', board(id)),
 
   members: (id: string) => request<{ members: MemberView[] }>('GET', `${board(id)}/members`),

@@ -40,8 +40,12 @@ export function BoardHeader({ title, open, connection, images }: BoardHeaderProp
           {title}
         </h1>
         {(role === 'voter' || role === 'viewer') && (
-          <span className={`role-badge role-badge--${role}`} data-testid="read-only-note">
-            {READ_ONLY_NOTE[role]}
+          <span
+            className={`role-badge role-badge--${role}`}
+            data-testid="read-only-note"
+            title={READ_ONLY_NOTE[role]}
+          >
+            <span className="role-badge__label">{READ_ONLY_NOTE[role]}</span>
           </span>
         )}
         {open && <ShareButton open={open} />}

@@ -1,13 +1,21 @@
 import { can } from '@refinery/shared'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { createContext, useCallback, useContext, useEffect, useState } from 'react'
-import { CenteredTopPanelContainer, type Editor, type TLComponents, Tldraw, useValue } from 'tldraw'
+import {
+  CenteredTopPanelContainer,
+  type Editor,
+  getUserPreferences,
+  type TLComponents,
+  Tldraw,
+  useValue,
+} from 'tldraw'
 import 'tldraw/tldraw.css'
 import { Link } from '../app/Link'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { IMAGE_TYPES } from '../assets/imageRules'
 import { tldrawLicenseKey } from '../config'
 import { storyMapComponents, storyMapOverrides, storyMapShapeUtils } from '../storyMap'
+import { PRESENCE_OPTIONS } from '../sync/presence'
 import { BoardHeader } from './BoardHeader'
 import { BoardContext, type OpenBoard } from './boardContext'
 import { type BoardSession, openBoardSession } from './boardSession'
@@ -22,14 +30,28 @@ const NO_VIDEOS: readonly string[] = []
 function useBoardSession(open: OpenBoard | null): BoardSession | null {
   const [session, setSession] = useState<BoardSession | null>(null)
   const boardId = open?.board.id
+  const color = open?.board.color
   const user = open?.me
   useEffect(() => {
-    if (!boardId || !user) return
-    const opened = openBoardSession(boardId, { id: user.id, name: user.name }, () => explainRefusal(boardId))
+    if (!boardId || !user || !color) return
+    const opened = openBoardSession(boardId, { id: user.id, name: user.name, color }, () =>
+      explainRefusal(boardId),
+    )
     setSession(opened)
     return () => opened.close()
-  }, [boardId, user])
+  }, [boardId, user, color])
   return session
+}
+
+/**
+ * Whether the person's tldraw theme is dark: their choice in its preferences menu, or the system's
+ * when that is their choice. Read before the editor mounts, so the page it opens on matches.
+ */
+function useDarkTheme(): boolean {
+  return useValue('dark theme', () => {
+    const scheme = getUserPreferences().colorScheme
+    return scheme === 'dark' || (scheme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches)
+  }, [])
 }
 
 export function BoardPage({ boardId }: { boardId: string }) {
@@ -38,6 +60,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
   useDocumentTitle(`${open?.board.title ?? 'Board'} · Refinery`)
   const session = useBoardSession(open)
   const ready = useValue('board ready', () => session?.$ready.get() ?? false, [session])
+  const dark = useDarkTheme()
 
   if (access.status === 'not-found') {
     return (
@@ -67,7 +90,8 @@ export function BoardPage({ boardId }: { boardId: string }) {
     )
   }
   return (
-    <main className="board">
+    // tldraw's own theme class, which switches its colours and Refinery's (app.css) alike.
+    <main className={dark ? 'board tl-theme__dark' : 'board'}>
       {open && session && ready ? (
         <BoardContext.Provider value={open}>
           <BoardCanvas open={open} session={session} />
@@ -106,7 +130,13 @@ function BoardTopPanel() {
   )
 }
 
-const components: TLComponents = { ...storyMapComponents, TopPanel: BoardTopPanel }
+const components: TLComponents = {
+  ...storyMapComponents,
+  TopPanel: BoardTopPanel,
+  // Names come from accounts and colours from the board (the server stamps both on presence):
+  // tldraw's editor of the two would change them on this screen only.
+  UserPresenceEditor: null,
+}
 
 function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession }) {
   const canEdit = can(open.board.role, 'board:edit')
@@ -122,6 +152,8 @@ function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession
     <OpenSession.Provider value={session}>
       <Tldraw
         store={session.store}
+        user={session.user}
+        options={PRESENCE_OPTIONS}
         shapeUtils={storyMapShapeUtils}
         overrides={storyMapOverrides}
         assetUrls={assetUrls}

@@ -27,16 +27,19 @@ export function ConnectionIndicator({ connection }: { connection: BoardConnectio
   const state = useValue('connection state', () => connection.$state.get(), [connection])
   const status = connectionStatus(state)
   const firstAttempt = status === 'reconnecting' && !state.everSynced && !state.attemptFailed
+  const label = firstAttempt ? 'Connecting…' : LABELS[status]
+  // On a narrow screen the dot alone shows: the label stays its name and its tooltip.
   return (
     <div
       className={`connection connection--${status}`}
       role="status"
+      aria-label={label}
       data-testid="connection-status"
       data-status={status}
-      title={EXPLANATIONS[status]}
+      title={`${label}. ${EXPLANATIONS[status]}`}
     >
       <span className="connection__dot" aria-hidden="true" />
-      {firstAttempt ? 'Connecting…' : LABELS[status]}
+      <span className="connection__label">{label}</span>
     </div>
   )
 }

@@ -34,14 +34,19 @@ export function ShareButton({ open }: { open: OpenBoard }) {
     <>
       <button
         type="button"
-        className="button button--small button--primary"
+        className="button button--small button--primary share-button"
         data-testid="share"
+        title="Share this board"
         onClick={() => {
           setShown(true)
           dialog.current?.showModal()
         }}
       >
-        Share
+        {/* On a narrow screen the icon alone shows; the word stays the button's name. */}
+        <svg className="share-button__icon" viewBox="0 0 16 16" aria-hidden="true">
+          <path d="M8 10V2.5M5 5.5l3-3 3 3M3 9v3.5a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V9" />
+        </svg>
+        <span className="share-button__label">Share</span>
       </button>
       <dialog ref={dialog} className="dialog" onClose={() => setShown(false)} aria-labelledby="share-title">
         {shown && <ShareDialogContent open={open} close={() => dialog.current?.close()} />}

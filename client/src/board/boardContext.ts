@@ -1,12 +1,12 @@
-import type { BoardView, PublicUser } from '@refinery/shared'
+import type { MemberBoardView, PublicUser } from '@refinery/shared'
 import { createContext, useContext } from 'react'
 
 /** The open board as the API describes it, and who is looking at it. */
 export interface OpenBoard {
-  board: BoardView
+  board: MemberBoardView
   me: PublicUser
   /** After a change through the API (title, vote budget): the page shows the board as it is now. */
-  setBoard(board: BoardView): void
+  setBoard(board: MemberBoardView): void
 }
 
 export const BoardContext = createContext<OpenBoard | null>(null)

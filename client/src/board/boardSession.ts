@@ -1,15 +1,16 @@
 import {
   atom,
   computed,
+  createTLCurrentUser,
   type Editor,
   getUserPreferences,
   react,
   type Signal,
   setUserPreferences,
+  type TLCurrentUser,
   type TLStore,
 } from 'tldraw'
 import { type BoardImages, openBoardImages } from '../assets/boardImages'
-import { userColor } from '../identity/userColor'
 import { type BoardConnection, openBoardConnection } from '../sync/boardConnection'
 import { connectionStatus } from '../sync/connectionState'
 import { bindPresence } from '../sync/presence'
@@ -20,6 +21,8 @@ import { createBoardStore } from './boardStore'
 /** Everything one open board needs besides its React tree: the store, its sync, and presence. */
 export interface BoardSession {
   readonly store: TLStore
+  /** This person as the editor knows them on this board: see `boardUser`. */
+  readonly user: TLCurrentUser
   readonly connection: BoardConnection
   /** The board's images on their way to the server. */
   readonly images: BoardImages
@@ -30,10 +33,25 @@ export interface BoardSession {
   close(): void
 }
 
-/** Who opens the board: their account, as the server knows it. */
+/** Who opens the board: their account, and their colour on this board, as the server knows them. */
 export interface BoardUser {
   id: string
   name: string
+  color: string
+}
+
+/**
+ * The person's tldraw preferences with their account's id and name and their colour on this board,
+ * so tldraw's own menus show them as everyone else sees them. The rest (theme, snapping…) is
+ * tldraw's stored preferences, shared by every board; this board's name and colour never go there,
+ * where a board open in another tab would take them.
+ */
+export function boardUser(user: BoardUser): TLCurrentUser {
+  return createTLCurrentUser({
+    userPreferences: computed('board user', () => ({ ...getUserPreferences(), ...user })),
+    setUserPreferences: ({ id: _id, name: _name, color: _color, ...changes }) =>
+      setUserPreferences({ ...getUserPreferences(), ...changes }),
+  })
 }
 
 export function openBoardSession(
@@ -41,9 +59,6 @@ export function openBoardSession(
   user: BoardUser,
   explainFailure?: () => Promise<number | null>,
 ): BoardSession {
-  // tldraw shows the same name and colour in its own menus as everyone else sees on the cursor.
-  setUserPreferences({ ...getUserPreferences(), id: user.id, name: user.name, color: userColor(user.id) })
-
   const connection = openBoardConnection(boardId, { explainFailure })
   const images = openBoardImages(boardId, connection.$state)
   const store = createBoardStore({
@@ -64,6 +79,7 @@ export function openBoardSession(
 
   return {
     store,
+    user: boardUser(user),
     connection,
     images,
     $ready,

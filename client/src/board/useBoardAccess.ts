@@ -1,4 +1,4 @@
-import { type BoardView, CloseCode } from '@refinery/shared'
+import { CloseCode, type MemberBoardView, presenceColor } from '@refinery/shared'
 import { useEffect, useState } from 'react'
 import { ApiError, api } from '../api/client'
 import { navigate } from '../app/router'
@@ -14,16 +14,19 @@ export type BoardAccess =
 const viewKey = (boardId: string) => `refinery-board-view-${boardId}`
 
 /** The board as last seen online, so an offline reload can still open it from the local copy. */
-function rememberedView(boardId: string): BoardView | null {
+function rememberedView(boardId: string): MemberBoardView | null {
   try {
     const saved = localStorage.getItem(viewKey(boardId))
-    return saved ? (JSON.parse(saved) as BoardView) : null
+    if (!saved) return null
+    const view = JSON.parse(saved) as Omit<MemberBoardView, 'color'> & { color?: string }
+    // Remembered before views carried a colour: any will do offline, the server stamps the right one.
+    return { ...view, color: view.color ?? presenceColor(0) }
   } catch {
     return null
   }
 }
 
-export function rememberView(board: BoardView): void {
+export function rememberView(board: MemberBoardView): void {
   try {
     localStorage.setItem(viewKey(board.id), JSON.stringify(board))
   } catch {
@@ -35,7 +38,7 @@ export function rememberView(board: BoardView): void {
 export function useBoardAccess(boardId: string): BoardAccess {
   const me = useMe()
   const [access, setAccess] = useState<BoardAccess>({ status: 'loading' })
-  const [changed, setChanged] = useState<BoardView | null>(null)
+  const [changed, setChanged] = useState<MemberBoardView | null>(null)
 
   useEffect(() => {
     if (me.status === 'loading') return

@@ -79,17 +79,17 @@ class Reader {
   }
 }
 
-/** The presence entries (client and state) of every awareness frame the provider sent. */
-function sentPresence(socket: RecordingSocket): { client: number; state: unknown }[] {
-  const entries: { client: number; state: unknown }[] = []
+/** The presence entries (client, clock and state) of every awareness frame the provider sent. */
+function sentPresence(socket: RecordingSocket): { client: number; clock: number; state: unknown }[] {
+  const entries: { client: number; clock: number; state: unknown }[] = []
   for (const sent of socket.sent) {
     const outer = new Reader(sent)
     if (outer.varUint() !== MessageType.Awareness) continue
     const update = new Reader(outer.varBytes())
     for (let count = update.varUint(); count > 0; count--) {
       const client = update.varUint()
-      update.varUint() // clock
-      entries.push({ client, state: JSON.parse(new TextDecoder().decode(update.varBytes())) })
+      const clock = update.varUint()
+      entries.push({ client, clock, state: JSON.parse(new TextDecoder().decode(update.varBytes())) })
     }
   }
   return entries
@@ -153,18 +153,27 @@ describe('sendOwnPresenceOnly', () => {
 
     const me = provider.awareness.clientID
     expect(sentPresence(socket)).toEqual([
-      { client: me, state: { user: { name: 'Alice' }, presence: { cursor: { x: 5, y: 5 } } } },
-      { client: me, state: null },
+      {
+        client: me,
+        clock: expect.any(Number),
+        state: { user: { name: 'Alice' }, presence: { cursor: { x: 5, y: 5 } } },
+      },
+      { client: me, clock: expect.any(Number), state: null },
     ])
   })
 
-  it('answers a query for presence with its own state alone', () => {
+  it('answers a query for presence with its own state alone, renewed', () => {
     const { provider, socket } = connectedProvider()
     const bob = otherPerson()
     socket.receive(frame(MessageType.Awareness, encodeAwarenessUpdate(bob, [bob.clientID])))
+    const me = provider.awareness.clientID
+    const clock = provider.awareness.meta.get(me)?.clock ?? 0
 
     socket.receive(frame(MessageType.QueryAwareness))
 
-    expect(sentPresence(socket).map((entry) => entry.client)).toEqual([provider.awareness.clientID])
+    // A newer clock: to the server and everyone it relays to, the presence is renewed, not repeated.
+    expect(sentPresence(socket)).toEqual([
+      { client: me, clock: clock + 1, state: provider.awareness.getLocalState() },
+    ])
   })
 })

@@ -24,9 +24,11 @@ export function sendOwnPresenceOnly(provider: WebsocketProvider): void {
   awareness.on('update', sendOwn)
   // `destroy()` unsubscribes the handler of this name.
   provider._awarenessUpdateHandler = sendOwn
-  // The stock answer to "who is here?" lists everyone this client has heard of.
+  // The stock answer to "who is here?" lists everyone this client has heard of. This one is its own
+  // presence, renewed: the server asks when that is about to lapse, because y-protocols renews it from
+  // a timer, and a background tab's timers may sleep for a minute while a message still wakes it.
   provider.messageHandlers[messageQueryAwareness] = () => {
-    if (awareness.getLocalState() !== null)
-      sendOwn({ added: [], updated: [awareness.clientID], removed: [] }, provider)
+    const state = awareness.getLocalState()
+    if (state !== null) awareness.setLocalState(state)
   }
 }

@@ -7,6 +7,7 @@ import {
   type Signal,
   type TLInstancePresence,
   type TLStore,
+  type TldrawOptions,
   throttle,
   UserRecordType,
 } from 'tldraw'
@@ -27,6 +28,16 @@ interface AwarenessChanges {
 
 /** How often, at most, the local cursor and selection go out: smooth enough, and light on the wire. */
 const PUBLISH_INTERVAL_MS = 50
+
+/**
+ * tldraw hides a collaborator whose last activity is over a minute old, from the people menu and the
+ * canvas alike, and the menu goes when nobody is left in it. Here presence lasts as long as its
+ * socket: the server removes it when the socket closes or stops answering its heartbeat, so someone
+ * who sits and watches stays listed.
+ */
+export const PRESENCE_OPTIONS: Partial<TldrawOptions> = {
+  collaboratorInactiveTimeoutMs: Number.POSITIVE_INFINITY,
+}
 
 type Fields = Record<string, unknown>
 
@@ -85,7 +96,14 @@ export function bindPresence(store: TLStore, awareness: Awareness, $user: Signal
   }
 }
 
-/** The presence record for a remote awareness state, or null if it has none or it does not validate. */
+/**
+ * The presence record for a remote awareness state, or null if it has none or it does not validate.
+ * Called when that state changes (awareness renewals of an unchanged state are no change), so its
+ * `lastActivityTimestamp` is now, on this browser's clock. The sender stamps it by its own clock,
+ * which may be minutes off: tldraw would hide a person whose clock is slow, and when one person has
+ * the board open on two computers, it shows and follows the one whose clock is fast, however long
+ * ago they left it.
+ */
 function presenceRecord(store: TLStore, clientId: number, state: unknown): TLInstancePresence | null {
   if (!isFields(state) || !isFields(state.presence) || !isFields(state.user)) return null
   const { user, presence } = state
@@ -96,6 +114,7 @@ function presenceRecord(store: TLStore, clientId: number, state: unknown): TLIns
     userId: typeof user.id === 'string' ? createUserId(user.id) : user.id,
     userName: user.name,
     color: user.color ?? presence.color,
+    lastActivityTimestamp: Date.now(),
   }
   try {
     const before = store.get(record.id) ?? null

@@ -1,49 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest'
-import {
-  cleanupAfterEach,
-  dropSchema,
-  freshSchema,
-  removeDir,
-  TEST_DATABASE_URL,
-  tempDir,
-} from '../../test/helpers'
-import { PostgresStore } from '../storage/postgres'
-import { SqliteStore } from '../storage/sqlite'
-import type { Storage } from '../storage/types'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach, storageEngines } from '../../test/helpers'
 import { SessionStore } from './sessions'
 import { UserStore } from './users'
 
-const schemas: string[] = []
-afterAll(async () => {
-  for (const schema of schemas) await dropSchema(schema)
-})
-
 const cleanup = cleanupAfterEach()
 
-const engines: [string, () => Promise<Storage>][] = [
-  [
-    'SQLite',
-    async () => {
-      const dir = tempDir()
-      cleanup(() => removeDir(dir))
-      return SqliteStore.open(dir)
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = freshSchema()
-      schemas.push(schema)
-      return PostgresStore.open({ connectionString: TEST_DATABASE_URL, schema })
-    },
-  ],
-]
-
-describe.each(engines)('sessions on %s', (_engine, open) => {
+describe.each(storageEngines(cleanup))('sessions on %s', (_engine, open) => {
   /** A store whose clock the test moves, with sessions of a second, and one person in it. */
   async function setup() {
     const store = await open()
-    cleanup(() => store.close())
     const clock = { now: 1_000_000 }
     const sessions = new SessionStore(store.sql, { now: () => clock.now, lifetimeMs: 1000 })
     const user = await new UserStore(store.sql).createAccount(`pat.${Date.now()}@example.com`, 'Pat', 'x')

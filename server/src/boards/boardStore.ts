@@ -117,6 +117,23 @@ export class BoardStore {
     return ROLES.find((role) => role === row?.role) ?? null
   }
 
+  /**
+   * How many members joined the board before this one (0 for its creator): what their presence colour
+   * comes from, so no two of the first dozen people on a board share one. Members who joined in the
+   * same millisecond are ordered by id. Null for someone who is not a member.
+   */
+  async joinOrder(boardId: string, userId: string): Promise<number | null> {
+    const row = await this.sql.get<{ n: number | string }>(
+      `SELECT COUNT(other.user_id) AS n FROM board_members me
+        LEFT JOIN board_members other ON other.board_id = me.board_id
+          AND (other.created_at < me.created_at OR (other.created_at = me.created_at AND other.user_id < me.user_id))
+        WHERE me.board_id = ? AND me.user_id = ?
+        GROUP BY me.user_id`,
+      [boardId, userId],
+    )
+    return row ? Number(row.n) : null
+  }
+
   async update(
     boardId: string,
     changes: { title?: string | undefined; voteBudget?: number | undefined },

@@ -3,6 +3,7 @@ import {
   CreateBoardBody,
   CreateInviteBody,
   can,
+  presenceColor,
   type Role,
   UpdateBoardBody,
   UpdateMemberBody,
@@ -52,7 +53,12 @@ export interface InviteDeps extends BoardDeps {
   trustProxy: boolean
 }
 
-const boardJson = (board: Board, role: Role) => ({ ...board, role })
+/** A board as a member sees it: their role, and the colour their cursor and avatar have on it. */
+const boardJson = (board: Board, role: Role, joinOrder: number | null) => ({
+  ...board,
+  role,
+  color: presenceColor(joinOrder ?? 0),
+})
 const inviteJson = (invite: Invite) => ({
   id: invite.id,
   role: invite.role,
@@ -62,23 +68,24 @@ const inviteJson = (invite: Invite) => ({
 
 export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps) {
   const access = (capability: Parameters<typeof boardAccess>[1]) => boardAccess(boards, capability)
+  const joinOrderOf = (c: Context<AppEnv>) => boards.joinOrder(c.var.board.id, (c.var.user as User).id)
 
   return new Hono<AppEnv>()
     .post('/', requireUser, jsonBody(CreateBoardBody), async (c) => {
       const { title, template } = c.req.valid('json')
       const board = await boards.create((c.var.user as User).id, title)
       if (template !== 'blank') await documents.change(board.id, (doc) => applyTemplate(doc, template))
-      return c.json(boardJson(board, 'owner'), 201)
+      return c.json(boardJson(board, 'owner', 0), 201)
     })
     .get('/', requireUser, async (c) => c.json({ boards: await boards.listFor((c.var.user as User).id) }))
     .get('/:id', access('board:read'), async (c) => {
       const board = await boards.get(c.var.board.id)
       if (!board) return apiError(c, 404, 'not_found', 'No such board')
-      return c.json(boardJson(board, c.var.board.role))
+      return c.json(boardJson(board, c.var.board.role, await joinOrderOf(c)))
     })
     .patch('/:id', access('board:configure'), jsonBody(UpdateBoardBody), async (c) => {
       const board = await boards.update(c.var.board.id, c.req.valid('json'))
-      return c.json(boardJson(board, c.var.board.role))
+      return c.json(boardJson(board, c.var.board.role, await joinOrderOf(c)))
     })
     .delete('/:id', access('board:delete'), async (c) => {
       await boards.delete(c.var.board.id)

@@ -1,4 +1,4 @@
-import { CloseCode } from '@refinery/shared'
+import { CloseCode, presenceColor } from '@refinery/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -188,20 +188,47 @@ describe('votes are the server’s to write', () => {
 })
 
 describe('presence identity', () => {
-  it('shows each person under the name of their session, whatever their client claims', async () => {
+  it('shows each person under the name of their session and the colour of their membership, whatever their client claims', async () => {
     const { owner, join, connect } = await workshop()
     const mallory = await join('Mallory', 'editor')
     const ownerClient = connect(owner.cookie)
     const malloryClient = connect(mallory.cookie)
     await Promise.all([waitForSync(ownerClient), waitForSync(malloryClient)])
-    malloryClient.provider.awareness.setLocalState({ user: { id: owner.id, name: 'Olivia', color: '#f00' } })
+    malloryClient.provider.awareness.setLocalState({
+      user: { id: owner.id, name: 'Olivia', color: presenceColor(0) },
+    })
 
     const seen = () =>
       ownerClient.provider.awareness.getStates().get(malloryClient.doc.clientID) as
         | { user: { id: string; name: string; color: string } }
         | undefined
     await waitFor(() => seen() !== undefined, { message: 'Mallory’s presence to arrive' })
-    expect(seen()?.user).toEqual({ id: mallory.id, name: 'Mallory', color: '#f00' })
+    // She joined second: the second colour, never the owner's.
+    expect(seen()?.user).toEqual({ id: mallory.id, name: 'Mallory', color: presenceColor(1) })
+  })
+
+  it('gives the people of a board different colours, in the order they joined, as the board API says', async () => {
+    const { running, owner, boardId, join, connect } = await workshop()
+    const people = [owner, await join('Ben', 'editor'), await join('Cleo', 'voter')]
+    const clients = people.map((person) => connect(person.cookie))
+    await Promise.all(clients.map(waitForSync))
+    // Every client claims the same colour; the server decides.
+    for (const client of clients) client.provider.awareness.setLocalState({ user: { color: '#000000' } })
+
+    const watcher = clients[0] as TestClient
+    const colorOf = (client: TestClient) =>
+      (watcher.provider.awareness.getStates().get(client.doc.clientID) as { user?: { color?: string } })?.user
+        ?.color
+    await waitFor(() => clients.slice(1).every((client) => colorOf(client) !== undefined), {
+      message: 'everyone’s presence to arrive',
+    })
+    const expected = [presenceColor(0), presenceColor(1), presenceColor(2)]
+    expect(clients.slice(1).map(colorOf)).toEqual(expected.slice(1))
+    expect(new Set(expected).size).toBe(3)
+    const views = await Promise.all(
+      people.map((person) => api(running.port, `/api/boards/${boardId}`, { cookie: person.cookie })),
+    )
+    expect(views.map((view) => view.body.color)).toEqual(expected)
   })
 
   it('drops a socket that stops answering pings, and its presence with it', async () => {

@@ -21,35 +21,35 @@ function statesOf(update: Uint8Array): Map<number, Record<string, unknown>> {
   return awareness.getStates() as Map<number, Record<string, unknown>>
 }
 
+const ada = { id: 'u1', name: 'Ada', color: '#1c7ed6' }
+
 describe('stampIdentity', () => {
-  it('replaces the claimed user id and name with the session’s, keeping the rest', () => {
+  it('replaces the claimed user id, name and colour with the session’s, keeping the rest', () => {
     const { update, clientId } = awarenessUpdate({
       user: { id: 'fake', name: 'The CEO', color: '#f00' },
       cursor: 1,
     })
-    const stamped = stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'own')
+    const stamped = stampIdentity(update, ada, () => 'own')
     expect(statesOf(stamped as Uint8Array).get(clientId)).toEqual({
-      user: { id: 'u1', name: 'Ada', color: '#f00' },
+      user: { id: 'u1', name: 'Ada', color: '#1c7ed6' },
       cursor: 1,
     })
   })
 
   it('adds a user to a state that has none', () => {
     const { update, clientId } = awarenessUpdate({ cursor: 1 })
-    const stamped = stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'own')
-    expect(statesOf(stamped as Uint8Array).get(clientId)?.user).toEqual({ id: 'u1', name: 'Ada' })
+    const stamped = stampIdentity(update, ada, () => 'own')
+    expect(statesOf(stamped as Uint8Array).get(clientId)?.user).toEqual(ada)
   })
 
   it('drops echoes of other people’s presence unread', () => {
     const { update } = awarenessUpdate({ cursor: 1 })
-    expect(stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'echo')).toBeNull()
+    expect(stampIdentity(update, ada, () => 'echo')).toBeNull()
   })
 
   it('refuses the whole message when one entry writes someone else’s presence', () => {
     const { update } = awarenessUpdate({ cursor: 1 })
-    expect(() => stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'forged')).toThrow(
-      ForgedPresenceError,
-    )
+    expect(() => stampIdentity(update, ada, () => 'forged')).toThrow(ForgedPresenceError)
   })
 
   it('refuses a message with more entries than a presence needs, before reading them', () => {
@@ -57,7 +57,7 @@ describe('stampIdentity', () => {
     encoding.writeVarUint(encoder, 1_000_000)
     let read = 0
     expect(() =>
-      stampIdentity(encoding.toUint8Array(encoder), { id: 'u1', name: 'Ada' }, () => {
+      stampIdentity(encoding.toUint8Array(encoder), ada, () => {
         read++
         return 'own'
       }),
@@ -67,12 +67,12 @@ describe('stampIdentity', () => {
 
   it('refuses a state larger than a presence needs', () => {
     const { update } = awarenessUpdate({ cursor: 'x'.repeat(BOARD_LIMITS.presenceBytes) })
-    expect(() => stampIdentity(update, { id: 'u1', name: 'Ada' }, () => 'own')).toThrow(ForgedPresenceError)
+    expect(() => stampIdentity(update, ada, () => 'own')).toThrow(ForgedPresenceError)
   })
 
   it('rejects a state that is not JSON', () => {
-    expect(() =>
-      stampIdentity(new Uint8Array([1, 5, 1, 3, 123, 123, 123]), { id: 'u', name: 'n' }, () => 'own'),
-    ).toThrow(MalformedMessageError)
+    expect(() => stampIdentity(new Uint8Array([1, 5, 1, 3, 123, 123, 123]), ada, () => 'own')).toThrow(
+      MalformedMessageError,
+    )
   })
 })

@@ -6,6 +6,8 @@ import { MalformedMessageError } from './messages'
 export interface Identity {
   id: string
   name: string
+  /** Their presence colour on this board (see `presenceColor`): distinct for the first dozen members. */
+  color: string
 }
 
 /**
@@ -21,8 +23,9 @@ export class ForgedPresenceError extends Error {
 }
 
 /**
- * Rewrites an awareness update so each state's `user.id` and `user.name` are the sender's, from its
- * session: nobody can show up under someone else's name. Echoes are dropped unread; an entry that
+ * Rewrites an awareness update so each state's `user.id`, `user.name` and `user.color` are the
+ * sender's, from its session and membership: nobody can show up under someone else's name, and no two
+ * of a board's first dozen members share a colour, whatever their clients claim. Echoes are dropped unread; an entry that
  * would write someone else's presence, a message with more entries than `BOARD_LIMITS.presenceEntries`
  * or a state larger than `BOARD_LIMITS.presenceBytes` throws `ForgedPresenceError`, before any of the
  * message is applied. Returns null when nothing is left to apply.
@@ -58,7 +61,7 @@ export function stampIdentity(
       if (state !== null) {
         const record = state as Record<string, unknown>
         const user = typeof record.user === 'object' && record.user !== null ? record.user : {}
-        record.user = { ...user, id: identity.id, name: identity.name }
+        record.user = { ...user, id: identity.id, name: identity.name, color: identity.color }
       }
       entries.push({ clientId, clock, state: JSON.stringify(state) })
     }

@@ -71,3 +71,9 @@ export const encodeSyncStep1 = (stateVector: Uint8Array) =>
 export const encodeSyncStep2 = (update: Uint8Array) => frame(MessageType.Sync, SyncStep.Step2, update)
 export const encodeUpdate = (update: Uint8Array) => frame(MessageType.Sync, SyncStep.Update, update)
 export const encodeAwareness = (update: Uint8Array) => frame(MessageType.Awareness, null, update)
+/** "Who is here?": a client answers with its own presence, renewed (see the client's `sendOwnPresenceOnly`). */
+export const encodeQueryAwareness = () => {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.QueryAwareness)
+  return encoding.toUint8Array(encoder)
+}

@@ -58,6 +58,11 @@ export class Room {
   private pendingSenders: Set<Connection | null> | null = null
   private pendingAwareness: Set<number> | null = null
   private awarenessSenders: Set<Connection | null> | null = null
+  /** Sockets that renewed their presence unchanged this turn: they hear it back (see `flushAwareness`). */
+  private renewedBy: Set<Connection> | null = null
+  /** Presence updates the awareness has reported, and how many of them changed a state. */
+  private presenceUpdates = 0
+  private presenceChanges = 0
   /** Sync replies held back until the updates they would include are stored. */
   private heldReplies: { connection: Connection; stateVector: Uint8Array }[] | null = null
   /** Updates applied to `doc` that storage has not confirmed yet. */
@@ -71,6 +76,7 @@ export class Room {
     // The server announces no presence of its own.
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessChange)
+    this.awareness.on('change', this.noticePresenceChange)
     // Not the 'update' event: listening to it makes Yjs encode every transaction as an update again,
     // on the path of every edit, and nothing here needs that encoding.
     this.ydoc.on('afterTransaction', this.forgetFullState)
@@ -153,6 +159,7 @@ export class Room {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ) => {
+    this.presenceUpdates++
     // Presence relayed from another instance is that instance's to announce, not ours.
     if (origin === RELAY_ORIGIN) return
     // Origins are a Connection, null (the server) or 'timeout' (y-protocols' own expiry).
@@ -166,6 +173,11 @@ export class Room {
     for (const id of [...added, ...updated, ...removed]) this.pendingAwareness.add(id)
     this.awarenessSenders ??= new Set()
     this.awarenessSenders.add(connection)
+  }
+
+  /** The awareness reports 'change' as well as 'update' for a state that changed; not for a renewal. */
+  private readonly noticePresenceChange = () => {
+    this.presenceChanges++
   }
 
   /** Opens the sync with a new client: our state vector, then everyone's presence. */
@@ -296,7 +308,13 @@ export class Room {
     const stamped = stampIdentity(update, connection.participant.identity, (clientId, clock) =>
       this.presenceEntry(connection, clientId, clock),
     )
-    if (stamped) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, connection)
+    if (!stamped) return
+    const [updates, changes] = [this.presenceUpdates, this.presenceChanges]
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, connection)
+    if (this.presenceUpdates > updates && this.presenceChanges === changes) {
+      this.renewedBy ??= new Set()
+      this.renewedBy.add(connection)
+    }
   }
 
   /**
@@ -455,15 +473,21 @@ export class Room {
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...pending])
     const senders = this.awarenessSenders
     const only = senders?.size === 1 ? [...senders][0] : undefined
+    // A lone sender has its own presence already, but not a renewal of it (y-protocols renews every
+    // 15 s): the stock provider drops a socket that hears nothing for 30 s, and someone alone on a
+    // board would hear nothing else, and reconnect every half minute.
+    const except = only && !this.renewedBy?.has(only) ? only : undefined
     this.pendingAwareness = null
     this.awarenessSenders = null
-    this.broadcast(encodeAwareness(update), only ?? undefined)
+    this.renewedBy = null
+    this.broadcast(encodeAwareness(update), except)
     return update
   }
 
   destroy(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.awareness.off('update', this.onAwarenessChange)
+    this.awareness.off('change', this.noticePresenceChange)
     this.awareness.destroy()
     this.orphans?.stop()
     this.ydoc.off('afterTransaction', this.forgetFullState)

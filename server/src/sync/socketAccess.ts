@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { presenceColor } from '@refinery/shared'
 import { sessionTokenFrom } from '../auth/cookies'
 import type { SessionStore } from '../auth/sessions'
 import type { BoardStore } from '../boards/boardStore'
@@ -36,7 +37,8 @@ export function createSocketAccess({ allowedOrigins, sessions, boards, sync }: S
     const found = token && BOARD_ID.test(boardId) ? await sessions.validate(token) : null
     const role = found ? await boards.roleOf(boardId, found.user.id) : null
     if (!found || !role) return 404
-    const identity = { id: found.user.id, name: found.user.name }
+    const color = presenceColor((await boards.joinOrder(boardId, found.user.id)) ?? 0)
+    const identity = { id: found.user.id, name: found.user.name, color }
     const session = { id: found.session.id, expiresAt: found.session.expiresAt }
     return (socket) => sync.accept(socket, boardId, { identity, role, session })
   }

@@ -1,4 +1,4 @@
-import { CloseCode } from '@refinery/shared'
+import { CloseCode, MessageType } from '@refinery/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -449,5 +449,69 @@ describe('stopping the server', () => {
     cleanup(() => second.child.kill('SIGKILL'))
     const b = client(second, boardId, owner.cookie)
     await waitFor(() => cards(b).get('last') === 'word', { message: 'the last word after SIGTERM' })
+  })
+})
+
+describe('presence lasts as long as its socket', () => {
+  /** The awareness frames a client's socket receives from here on. */
+  function awarenessHeard(c: TestClient): Uint8Array[] {
+    const heard: Uint8Array[] = []
+    const socket = c.provider.ws as unknown as {
+      on(event: 'message', listener: (data: Buffer) => void): void
+    }
+    socket.on('message', (data) => {
+      const frame = new Uint8Array(data)
+      if (frame[0] === MessageType.Awareness) heard.push(frame)
+    })
+    return heard
+  }
+
+  it('sends a client alone on a board its presence renewals back, so its provider keeps the socket', async () => {
+    const running = await server()
+    const { owner, boardId } = await ownedBoard(running)
+    const alone = client(running, boardId, owner.cookie)
+    await waitForSync(alone)
+    const heard = awarenessHeard(alone)
+    const { awareness } = alone.provider
+
+    // Its own changes it already has: they do not come back.
+    awareness.setLocalState({ cursor: { x: 1, y: 1 } })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(heard).toHaveLength(0)
+
+    // What y-protocols sends every 15 s; the stock provider closes a socket that hears nothing for 30.
+    awareness.setLocalState(awareness.getLocalState())
+    await waitFor(() => heard.length === 1, { message: 'the renewal to come back' })
+    awareness.setLocalState({ cursor: { x: 2, y: 2 } })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(heard).toHaveLength(1)
+  })
+
+  it('asks for a presence about to lapse, so a client whose timers sleep stays present for everyone', async () => {
+    const running = await server({ presenceRenewalMs: 200 })
+    const { owner, boardId } = await ownedBoard(running)
+    const watcher = client(running, boardId, owner.cookie)
+    const sleeper = client(running, boardId, owner.cookie)
+    await Promise.all([waitForSync(watcher), waitForSync(sleeper)])
+    // A background tab: y-protocols' renewal timer does not run; a message still wakes the page, and
+    // Refinery's client answers the server's "who is here?" with its presence renewed.
+    const { awareness } = sleeper.provider
+    clearInterval(awareness._checkInterval)
+    let asked = 0
+    sleeper.provider.messageHandlers[MessageType.QueryAwareness] = () => {
+      asked++
+      awareness.setLocalState(awareness.getLocalState())
+    }
+    awareness.setLocalState({ cursor: { x: 1, y: 1 } })
+    const seen = () => watcher.provider.awareness.meta.get(sleeper.doc.clientID)
+    await waitFor(() => seen() !== undefined, { message: 'the presence to arrive' })
+    const first = seen()?.clock ?? 0
+
+    await waitFor(() => asked >= 3, { message: 'the server to ask three times' })
+    expect(seen()?.clock).toBeGreaterThanOrEqual(first + 2)
+    // Renewed on the server and at the watcher within the renewal age, far inside y-protocols' 30 s.
+    expect(Date.now() - (seen()?.lastUpdated ?? 0)).toBeLessThan(600)
+    const room = running.sync.peekRoom(boardId)
+    expect(Date.now() - (room?.awareness.meta.get(sleeper.doc.clientID)?.lastUpdated ?? 0)).toBeLessThan(600)
   })
 })

@@ -8,7 +8,7 @@ import type { BoardUpdate, DocumentStore, StoredDocument } from '../storage/type
 import { ForgedPresenceError } from './awarenessIdentity'
 import { Connection, connectionOf, type Participant, type SyncSocket } from './connection'
 import type { BoardDocument, ContentHooks } from './contentHooks'
-import { decodeClientMessage, isEmptyUpdate, MalformedMessageError } from './messages'
+import { decodeClientMessage, encodeQueryAwareness, isEmptyUpdate, MalformedMessageError } from './messages'
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
 import { type SessionLookup, SessionWatch } from './sessionWatch'
@@ -32,6 +32,11 @@ export interface SyncServerOptions {
    * (a laptop closed mid-workshop) and is dropped, with its cursor.
    */
   heartbeatMs?: number
+  /**
+   * How old a socket's presence may get before the server asks the client for it again; y-protocols
+   * drops a presence not renewed for 30 s (see `askForLapsingPresence`).
+   */
+  presenceRenewalMs?: number
   /** Other instances serving the same boards (Redis); none on a single instance. */
   relay?: Relay | undefined
   /** Where the sessions of open sockets are looked up; a socket closes when its session ends. */
@@ -70,6 +75,7 @@ export class SyncServer {
   private closing = false
 
   private readonly heartbeat: NodeJS.Timeout
+  private readonly presenceCheck: NodeJS.Timeout
   /** Ends sockets with their session; the auth routes report logouts and password changes to it. */
   readonly sessions: SessionWatch
   /**
@@ -112,6 +118,9 @@ export class SyncServer {
     // One timer for every socket, rather than one per socket.
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000)
     this.heartbeat.unref()
+    const renewal = options.presenceRenewalMs ?? 20_000
+    this.presenceCheck = setInterval(() => this.askForLapsingPresence(renewal), renewal / 4)
+    this.presenceCheck.unref()
     this.sessions = new SessionWatch({
       lookup: options.sessionStore,
       logger: options.logger,
@@ -139,6 +148,24 @@ export class SyncServer {
         }
         connection.alive = false
         if (connection.isOpen) connection.socket.ping()
+      }
+    }
+  }
+
+  /**
+   * y-protocols drops a presence that is not renewed for 30 s, here and in every other client, and a
+   * client renews its own every 15 s from a timer. A background tab's timers run once a minute
+   * (Chrome, after five minutes hidden): its person would come and go from everyone's people list
+   * while their socket stays open. A message still reaches such a tab at once, so the server asks a
+   * socket whose presence is getting old, and the client answers with its presence renewed.
+   */
+  private askForLapsingPresence(renewalMs: number): void {
+    const now = Date.now()
+    for (const room of this.rooms.values()) {
+      for (const connection of room.connections) {
+        const client = connection.awarenessClient
+        const meta = client === null ? undefined : room.awareness.meta.get(client)
+        if (meta && now - meta.lastUpdated >= renewalMs) connection.send(encodeQueryAwareness())
       }
     }
   }
@@ -705,6 +732,7 @@ export class SyncServer {
   async close(): Promise<void> {
     this.closing = true
     clearInterval(this.heartbeat)
+    clearInterval(this.presenceCheck)
     this.sessions.stop()
     // Their changes are stored with everything else below.
     while (this.hookWork.size > 0) await Promise.all(this.hookWork)
