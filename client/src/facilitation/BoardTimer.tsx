@@ -1,5 +1,6 @@
 import { can } from '@refinery/shared'
-import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { type FormEvent, type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { EditorPortal, useContainer } from 'tldraw'
 import { api, errorMessage } from '../api/client'
 import type { OpenBoard } from '../board/boardContext'
 import type { BoardConnection } from '../sync/boardConnection'
@@ -9,6 +10,9 @@ import { serverClock, useBoardTimer } from './useBoardTimer'
 import './timer.css'
 
 const PRESET_MINUTES = [1, 3, 5, 10] as const
+const PANEL_WIDTH = 320
+/** The panel keeps this far from the editor's edges, and from the timer it opens under. */
+const PANEL_MARGIN = 8
 
 interface BoardTimerProps {
   open: OpenBoard
@@ -25,12 +29,15 @@ export function BoardTimer({ open, connection }: BoardTimerProps) {
   const { timer, phase } = useBoardTimer(boardId, connection)
   const [panelOpen, setPanelOpen] = useState(false)
   const root = useRef<HTMLDivElement>(null)
+  const toggle = useRef<HTMLButtonElement>(null)
+  const panel = useRef<HTMLDivElement>(null)
 
   useEffect(() => armChime(), [])
   useEffect(() => {
     if (!panelOpen) return
     const closeOutside = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setPanelOpen(false)
+      const target = event.target as Node
+      if (!root.current?.contains(target) && !panel.current?.contains(target)) setPanelOpen(false)
     }
     const closeOnEscape = (event: KeyboardEvent) => {
       if (event.key === 'Escape') setPanelOpen(false)
@@ -68,6 +75,7 @@ export function BoardTimer({ open, connection }: BoardTimerProps) {
     <div className={`timer timer--${phase.kind}`} ref={root} data-testid="timer" data-phase={phase.kind}>
       {canRun ? (
         <button
+          ref={toggle}
           type="button"
           className="timer__face"
           data-testid="timer-toggle"
@@ -84,13 +92,53 @@ export function BoardTimer({ open, connection }: BoardTimerProps) {
         </span>
       )}
       {canRun && panelOpen && (
-        <TimerPanel boardId={boardId} running={phase.kind !== 'idle'} onDone={() => setPanelOpen(false)} />
+        <TimerPanel
+          boardId={boardId}
+          running={phase.kind !== 'idle'}
+          anchor={toggle}
+          panel={panel}
+          onDone={() => setPanelOpen(false)}
+        />
       )}
     </div>
   )
 }
 
-function TimerPanel({ boardId, running, onDone }: { boardId: string; running: boolean; onDone: () => void }) {
+interface TimerPanelProps {
+  boardId: string
+  running: boolean
+  /** The timer button the panel opens under. */
+  anchor: RefObject<HTMLElement | null>
+  panel: RefObject<HTMLDivElement | null>
+  onDone: () => void
+}
+
+/**
+ * Where the panel goes in the editor's container: under the timer, right edges aligned, but never
+ * past the container's edges (on a phone the timer hangs mid-screen below the header).
+ */
+function usePanelPlace(anchor: RefObject<HTMLElement | null>) {
+  const container = useContainer()
+  const [place, setPlace] = useState<{ top: number; left: number; width: number } | null>(null)
+  useLayoutEffect(() => {
+    const update = () => {
+      const button = anchor.current?.getBoundingClientRect()
+      if (!button) return
+      const bounds = container.getBoundingClientRect()
+      const width = Math.min(PANEL_WIDTH, bounds.width - 2 * PANEL_MARGIN)
+      const right = Math.min(button.right, bounds.right - PANEL_MARGIN)
+      const left = Math.max(bounds.left + PANEL_MARGIN, right - width)
+      setPlace({ top: button.bottom - bounds.top + PANEL_MARGIN, left: left - bounds.left, width })
+    }
+    update()
+    window.addEventListener('resize', update)
+    return () => window.removeEventListener('resize', update)
+  }, [anchor, container])
+  return place
+}
+
+function TimerPanel({ boardId, running, anchor, panel, onDone }: TimerPanelProps) {
+  const place = usePanelPlace(anchor)
   const [typed, setTyped] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -115,69 +163,79 @@ function TimerPanel({ boardId, running, onDone }: { boardId: string; running: bo
     else void run(() => api.startTimer(boardId, seconds))
   }
 
+  if (!place) return null
   return (
-    <div className="timer__panel" role="dialog" aria-label="Timer" data-testid="timer-panel">
-      <div className="timer__presets">
-        {PRESET_MINUTES.map((minutes) => (
-          <button
-            key={minutes}
-            type="button"
-            className="button button--small"
-            data-testid={`timer-start-${minutes}`}
-            disabled={busy}
-            onClick={() => void run(() => api.startTimer(boardId, minutes * 60))}
-          >
-            {minutes} min
-          </button>
-        ))}
-      </div>
-      <form className="timer__typed" onSubmit={startTyped}>
-        <input
-          aria-label="Duration"
-          className="field field--small"
-          data-testid="timer-duration"
-          inputMode="decimal"
-          placeholder="Minutes, or 1:30"
-          value={typed}
-          onChange={(event) => setTyped(event.target.value)}
-        />
-        <button
-          type="submit"
-          className="button button--small button--primary"
-          disabled={busy}
-          data-testid="timer-start"
-        >
-          Start
-        </button>
-      </form>
-      {running && (
-        <div className="timer__running">
-          <button
-            type="button"
-            className="button button--small"
-            data-testid="timer-extend"
-            disabled={busy}
-            onClick={() => void run(() => api.extendTimer(boardId, 60))}
-          >
-            +1 min
-          </button>
-          <button
-            type="button"
-            className="button button--small button--danger"
-            data-testid="timer-stop"
-            disabled={busy}
-            onClick={() => void run(() => api.stopTimer(boardId))}
-          >
-            Stop
-          </button>
+    <EditorPortal>
+      <div
+        ref={panel}
+        className="timer__panel"
+        style={place}
+        role="dialog"
+        aria-label="Timer"
+        data-testid="timer-panel"
+      >
+        <div className="timer__presets">
+          {PRESET_MINUTES.map((minutes) => (
+            <button
+              key={minutes}
+              type="button"
+              className="button button--small"
+              data-testid={`timer-start-${minutes}`}
+              disabled={busy}
+              onClick={() => void run(() => api.startTimer(boardId, minutes * 60))}
+            >
+              {minutes} min
+            </button>
+          ))}
         </div>
-      )}
-      {error && (
-        <p className="timer__error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+        <form className="timer__typed" onSubmit={startTyped}>
+          <input
+            aria-label="Duration"
+            className="field field--small"
+            data-testid="timer-duration"
+            inputMode="decimal"
+            placeholder="Minutes, or 1:30"
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+          />
+          <button
+            type="submit"
+            className="button button--small button--primary"
+            disabled={busy}
+            data-testid="timer-start"
+          >
+            Start
+          </button>
+        </form>
+        {running && (
+          <div className="timer__running">
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="timer-extend"
+              disabled={busy}
+              onClick={() => void run(() => api.extendTimer(boardId, 60))}
+            >
+              +1 min
+            </button>
+            <button
+              type="button"
+              className="button button--small button--danger"
+              data-testid="timer-stop"
+              disabled={busy}
+              onClick={() => void run(() => api.stopTimer(boardId))}
+            >
+              Stop
+            </button>
+          </div>
+        )}
+        {error && (
+          <p className="timer__error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </EditorPortal>
   )
 }
 
