@@ -70,6 +70,14 @@ test('owner, editor and voter share one countdown by the server’s clock; it su
   const [ownerLeft, voterLeft] = [await secondsShown(owner.page), await secondsShown(voter.page)]
   expect(Math.abs((ownerLeft ?? 0) - (voterLeft ?? 0))).toBeLessThanOrEqual(2)
 
+  await owner.page.getByTestId('timer-toggle').click()
+  await testInfo.attach('owner-desktop-panel', {
+    body: await owner.page.screenshot(),
+    contentType: 'image/png',
+  })
+  await owner.page.keyboard.press('Escape')
+  await expect(owner.page.getByTestId('timer-panel')).toBeHidden()
+
   // The voter sees the countdown but has nothing to press, and it fits a phone's width.
   await expect(voter.page.getByTestId('timer-toggle')).toHaveCount(0)
   const box = await voter.page.getByTestId('timer').boundingBox()

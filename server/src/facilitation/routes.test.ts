@@ -50,22 +50,27 @@ const engines: [string, () => Promise<{ dataDir: string } | { databaseUrl: strin
 
 const timerPath = (boardId: string) => `/api/boards/${boardId}/timer`
 
+/** A board with a member of every role, and someone who is not a member. */
+async function membersOfEveryRole(port: number) {
+  const owner = await signUp(port, 'Olive')
+  const boardId = await createBoard(port, owner.cookie)
+  const people = { owner } as Record<Role, Person>
+  for (const role of ['editor', 'voter', 'viewer'] as const) {
+    people[role] = await signUp(port, role)
+    await addMember(port, owner.cookie, boardId, people[role].cookie, role)
+  }
+  return { boardId, people, outsider: await signUp(port, 'Oscar') }
+}
+
 describe.each(engines)('the shared timer on %s', (_engine, storage) => {
-  /** A board with a member of every role, and someone who is not a member. */
+  /** A server on this engine, its board with a member of every role, and what they can do. */
   async function workshop() {
     const data = await storage()
     const running = await startTestServer(data)
     let stopped = false
     cleanup(() => (stopped ? undefined : running.close()))
     const port = running.port
-    const owner = await signUp(port, 'Olive')
-    const boardId = await createBoard(port, owner.cookie)
-    const people = { owner } as Record<Role, Person>
-    for (const role of ['editor', 'voter', 'viewer'] as const) {
-      people[role] = await signUp(port, role)
-      await addMember(port, owner.cookie, boardId, people[role].cookie, role)
-    }
-    const outsider = await signUp(port, 'Oscar')
+    const { boardId, people, outsider } = await membersOfEveryRole(port)
     const post = (cookie: string, body: unknown) =>
       api(port, timerPath(boardId), { method: 'POST', body, cookie })
     const stop = (cookie: string) => api(port, timerPath(boardId), { method: 'DELETE', cookie })
@@ -211,10 +216,10 @@ describe('the shared timer across instances', () => {
     cleanup(() => a.close())
     const b = await startTestServer(shared)
     cleanup(() => b.close())
-    const owner = await signUp(a.port, 'Olive')
-    const boardId = await createBoard(a.port, owner.cookie)
-    const voter = await signUp(a.port, 'Vic')
-    await addMember(a.port, owner.cookie, boardId, voter.cookie, 'voter')
+    const {
+      boardId,
+      people: { owner, voter },
+    } = await membersOfEveryRole(a.port)
     const onB = connectClient(b.port, boardId, { cookie: voter.cookie })
     cleanup(() => onB.destroy())
     await waitForSync(onB)
