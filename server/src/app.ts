@@ -18,6 +18,7 @@ import { BoardStore } from './boards/boardStore'
 import { boardRoutes, inviteRoutes } from './boards/routes'
 import { VersionStore } from './boards/versionStore'
 import type { Config } from './config'
+import { facilitationRoutes } from './facilitation/routes'
 import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
 import { originCheck } from './http/origin'
@@ -158,6 +159,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
       '/api/boards',
       assetRoutes({ boards, assets: store.assets, maxAssetBytes: config.maxAssetBytes, logger }),
     )
+    .route('/api/boards', facilitationRoutes({ boards, documents: sync }))
     .route('/api/invites', inviteRoutes({ ...boardDeps, guestLimits, trustProxy: config.trustProxy }))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')

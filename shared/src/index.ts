@@ -1,5 +1,6 @@
 export * from './api'
 export * from './boardFile'
+export * from './facilitation'
 export * from './json'
 export * from './orphans'
 export * from './presence'

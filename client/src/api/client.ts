@@ -12,6 +12,7 @@ import type {
   MyVotes,
   PublicUser,
   Role,
+  TimerAnswer,
   VersionView,
   VoteResult,
 } from '@refinery/shared'
@@ -142,6 +143,13 @@ export const api = {
   myVotes: (id: string) => request<MyVotes>('GET', `${board(id)}/votes`),
   vote: (id: string, cardId: string, dots: number) =>
     request<VoteResult>('PUT', `${board(id)}/votes/${encodeURIComponent(cardId)}`, { dots }),
+  /** The board's shared countdown and the server's clock; owners and editors start, extend and stop it. */
+  timer: (id: string) => request<TimerAnswer>('GET', `${board(id)}/timer`),
+  startTimer: (id: string, seconds: number) =>
+    request<TimerAnswer>('POST', `${board(id)}/timer`, { seconds }),
+  extendTimer: (id: string, extendBy: number) =>
+    request<TimerAnswer>('POST', `${board(id)}/timer`, { extendBy }),
+  stopTimer: (id: string) => request<TimerAnswer>('DELETE', `${board(id)}/timer`),
 
   backlog: (id: string) => request<Backlog>('GET', `${board(id)}/backlog`),
   finish: (id: string, name?: string) =>

@@ -2,6 +2,7 @@ import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import type { BoardImages } from '../assets/boardImages'
 import { UploadStatus } from '../assets/UploadStatus'
+import { BoardTimer } from '../facilitation/BoardTimer'
 import type { BoardConnection } from '../sync/boardConnection'
 import type { OpenBoard } from './boardContext'
 import { ConnectionIndicator, RefusalNotice } from './ConnectionIndicator'
@@ -48,6 +49,7 @@ export function BoardHeader({ title, open, connection, images }: BoardHeaderProp
             <span className="role-badge__label">{READ_ONLY_NOTE[role]}</span>
           </span>
         )}
+        {open && connection && <BoardTimer open={open} connection={connection} />}
         {open && <ShareButton open={open} />}
         {connection && <ConnectionIndicator connection={connection} />}
       </header>
