@@ -11,6 +11,7 @@ import type {
   MyVotes,
   PublicUser,
   Role,
+  Summon,
   VersionView,
   VoteResult,
 } from '@refinery/shared'
@@ -141,6 +142,8 @@ export const api = {
   myVotes: (id: string) => request<MyVotes>('GET', `${board(id)}/votes`),
   vote: (id: string, cardId: string, dots: number) =>
     request<VoteResult>('PUT', `${board(id)}/votes/${encodeURIComponent(cardId)}`, { dots }),
+  /** "Bring everyone here": everyone with the board open follows the caller's view (owners, editors). */
+  summon: (id: string) => request<{ summon: Summon }>('POST', `${board(id)}/summon`, {}),
 
   backlog: (id: string) => request<Backlog>('GET', `${board(id)}/backlog`),
   finish: (id: string, name?: string) =>

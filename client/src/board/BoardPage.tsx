@@ -7,6 +7,7 @@ import { Link } from '../app/Link'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { IMAGE_TYPES } from '../assets/imageRules'
 import { tldrawLicenseKey } from '../config'
+import { SummonLayer } from '../facilitation/SummonLayer'
 import { storyMapComponents, storyMapOverrides, storyMapShapeUtils } from '../storyMap'
 import { BoardHeader } from './BoardHeader'
 import { BoardContext, type OpenBoard } from './boardContext'
@@ -133,7 +134,9 @@ function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession
         licenseKey={tldrawLicenseKey()}
         components={components}
         onMount={onMount}
-      />
+      >
+        <SummonLayer open={open} connection={session.connection} />
+      </Tldraw>
     </OpenSession.Provider>
   )
 }
