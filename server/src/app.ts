@@ -19,6 +19,7 @@ import { boardRoutes, inviteRoutes } from './boards/routes'
 import { VersionStore } from './boards/versionStore'
 import type { Config } from './config'
 import { facilitationRoutes } from './facilitation/routes'
+import { summonRoutes } from './facilitation/summon'
 import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
 import { originCheck } from './http/origin'
@@ -155,6 +156,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     )
     .route('/api/boards', boardRoutes(boardDeps))
     .route('/api/boards', backlogRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
+    .route('/api/boards', summonRoutes({ boards, documents: sync }))
     .route(
       '/api/boards',
       assetRoutes({ boards, assets: store.assets, maxAssetBytes: config.maxAssetBytes, logger }),

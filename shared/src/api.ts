@@ -94,6 +94,8 @@ export interface InviteView {
   role: import('./roles').InviteRole
   expiresAt: string
   createdAt: string
+  /** The link to hand out; null for a link made before links could be shown again (its token is unknown). */
+  url: string | null
 }
 
 export interface CreatedInvite extends InviteView {

@@ -12,6 +12,7 @@ import type {
   MyVotes,
   PublicUser,
   Role,
+  Summon,
   TimerAnswer,
   VersionView,
   VoteResult,
@@ -150,6 +151,8 @@ export const api = {
   extendTimer: (id: string, extendBy: number) =>
     request<TimerAnswer>('POST', `${board(id)}/timer`, { extendBy }),
   stopTimer: (id: string) => request<TimerAnswer>('DELETE', `${board(id)}/timer`),
+  /** "Bring everyone here": everyone with the board open follows the caller's view (owners, editors). */
+  summon: (id: string) => request<{ summon: Summon }>('POST', `${board(id)}/summon`, {}),
 
   backlog: (id: string) => request<Backlog>('GET', `${board(id)}/backlog`),
   finish: (id: string, name?: string) =>

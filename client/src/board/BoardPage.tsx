@@ -14,6 +14,7 @@ import { Link } from '../app/Link'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { IMAGE_TYPES } from '../assets/imageRules'
 import { tldrawLicenseKey } from '../config'
+import { SummonLayer } from '../facilitation/SummonLayer'
 import { storyMapComponents, storyMapOverrides, storyMapShapeUtils } from '../storyMap'
 import { PRESENCE_OPTIONS } from '../sync/presence'
 import { BoardHeader } from './BoardHeader'
@@ -165,7 +166,9 @@ function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession
         licenseKey={tldrawLicenseKey()}
         components={components}
         onMount={onMount}
-      />
+      >
+        <SummonLayer open={open} connection={session.connection} />
+      </Tldraw>
     </OpenSession.Provider>
   )
 }

@@ -1,30 +1,11 @@
-import {
-  type CreatedInvite,
-  can,
-  INVITE_ROLES,
-  type InviteRole,
-  type InviteView,
-  type MemberView,
-  ROLES,
-  type Role,
-} from '@refinery/shared'
+import { can, type MemberView, ROLES, type Role } from '@refinery/shared'
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { api, errorMessage } from '../api/client'
 import { navigate } from '../app/router'
 import type { OpenBoard } from './boardContext'
+import { InviteLinks } from './InviteLinks'
+import { ROLE_NAMES } from './roleNames'
 import { rememberView } from './useBoardAccess'
-
-const ROLE_NAMES: Record<Role, string> = {
-  owner: 'Owner',
-  editor: 'Editor',
-  voter: 'Voter',
-  viewer: 'Viewer',
-}
-const ROLE_HINTS: Record<InviteRole, string> = {
-  editor: 'edits the board and votes',
-  voter: 'sees the board and votes',
-  viewer: 'sees the board',
-}
 
 /** The header's Share button and the dialog it opens. */
 export function ShareButton({ open }: { open: OpenBoard }) {
@@ -63,19 +44,16 @@ function ShareDialogContent({ open, close }: { open: OpenBoard; close: () => voi
   const boardId = open.board.id
   const manages = can(open.board.role, 'members:manage')
   const [members, setMembers] = useState<MemberView[] | null>(null)
-  const [invites, setInvites] = useState<InviteView[]>([])
-  const [created, setCreated] = useState<CreatedInvite | null>(null)
-  const [role, setRole] = useState<InviteRole>('editor')
   const [error, setError] = useState<string | null>(null)
+  const showError = useCallback((caught: unknown) => setError(message(caught)), [])
 
   const reload = useCallback(async () => {
     try {
       setMembers((await api.members(boardId)).members)
-      if (manages) setInvites((await api.invites(boardId)).invites)
     } catch (caught) {
-      setError(message(caught))
+      showError(caught)
     }
-  }, [boardId, manages])
+  }, [boardId, showError])
 
   useEffect(() => {
     void reload()
@@ -101,54 +79,7 @@ function ShareDialogContent({ open, close }: { open: OpenBoard; close: () => voi
       </header>
 
       {manages ? (
-        <section className="share__section">
-          <h3>Invite people</h3>
-          <p className="muted">
-            Anyone with a link joins with its role; people without an account just type their name. Links work
-            for a week unless you revoke them.
-          </p>
-          <div className="field-row">
-            <select
-              className="field"
-              value={role}
-              onChange={(event) => setRole(event.target.value as InviteRole)}
-              data-testid="invite-role"
-              aria-label="Role for the new link"
-            >
-              {INVITE_ROLES.map((option) => (
-                <option key={option} value={option}>
-                  {ROLE_NAMES[option]}: {ROLE_HINTS[option]}
-                </option>
-              ))}
-            </select>
-            <button
-              type="button"
-              className="button button--primary"
-              data-testid="create-invite"
-              onClick={() => act(async () => setCreated(await api.createInvite(boardId, role)))}
-            >
-              Create link
-            </button>
-          </div>
-          {created && <InviteLink invite={created} />}
-          {invites.length > 0 && (
-            <ul className="share__list" data-testid="open-invites">
-              {invites.map((invite) => (
-                <li key={invite.id} className="share__row">
-                  <span>{ROLE_NAMES[invite.role]} link</span>
-                  <span className="muted">until {new Date(invite.expiresAt).toLocaleDateString()}</span>
-                  <button
-                    type="button"
-                    className="button button--small"
-                    onClick={() => act(() => api.revokeInvite(boardId, invite.id))}
-                  >
-                    Revoke
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <InviteLinks boardId={boardId} onError={showError} />
       ) : (
         <p className="muted">Only the board's owners can invite people.</p>
       )}
@@ -280,32 +211,5 @@ function BoardSettings({ open, onError }: { open: OpenBoard; onError: (message: 
         </div>
       </form>
     </section>
-  )
-}
-
-/** A new invite link, ready to copy. */
-function InviteLink({ invite }: { invite: CreatedInvite }) {
-  const [copied, setCopied] = useState(false)
-  const copy = () => {
-    navigator.clipboard?.writeText(invite.url).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    )
-  }
-  return (
-    <div className="field-row share__link">
-      <input
-        className="field"
-        readOnly
-        value={invite.url}
-        data-testid="invite-url"
-        onFocus={(e) => e.target.select()}
-      />
-      {navigator.clipboard && (
-        <button type="button" className="button" onClick={copy} data-testid="copy-invite">
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      )}
-    </div>
   )
 }

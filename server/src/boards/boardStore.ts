@@ -1,6 +1,7 @@
 import { type InviteRole, ROLES, type Role } from '@refinery/shared'
 import { randomToken, sha256Hex } from '../auth/tokens'
 import type { Sql } from '../storage/sql'
+import { InviteTokens } from './inviteTokens'
 
 export const DEFAULT_VOTE_BUDGET = 5
 
@@ -45,8 +46,15 @@ const toBoard = (row: BoardRow): Board => ({
   updatedAt: Number(row.updated_at),
 })
 
+/** An open invite with its token, or null for a link made before tokens were derived (see InviteTokens). */
+export interface InviteLink {
+  invite: Invite
+  token: string | null
+}
+
 interface InviteRow {
   id: string
+  token_hash: string
   board_id: string
   role: InviteRole
   expires_at: number
@@ -69,10 +77,14 @@ export class LastOwnerError extends Error {
 
 /** Boards, their members and their invite links. */
 export class BoardStore {
+  private readonly tokens: InviteTokens
+
   constructor(
     private readonly sql: Sql,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.tokens = new InviteTokens(sql)
+  }
 
   async create(ownerId: string, title: string): Promise<Board> {
     const id = randomToken(9)
@@ -244,14 +256,13 @@ export class BoardStore {
     })
   }
 
-  /** A new invite link's token (only its hash is stored). */
+  /** A new invite link and its token (derived from its id; only the token's hash is stored). */
   async createInvite(
     boardId: string,
     role: InviteRole,
     createdBy: string,
     expiresInMs: number,
   ): Promise<{ token: string; invite: Invite }> {
-    const token = randomToken(24)
     const invite: Invite = {
       id: `i_${randomToken(9)}`,
       boardId,
@@ -259,6 +270,7 @@ export class BoardStore {
       expiresAt: this.now() + expiresInMs,
       createdAt: this.now(),
     }
+    const token = await this.tokens.tokenFor(invite.id)
     await this.sql.run(
       'INSERT INTO invites (id, token_hash, board_id, role, created_by, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [invite.id, sha256Hex(token), boardId, role, createdBy, invite.expiresAt, invite.createdAt],
@@ -266,13 +278,19 @@ export class BoardStore {
     return { token, invite }
   }
 
-  /** Invites that still work: not revoked, not expired. */
-  async openInvites(boardId: string): Promise<Invite[]> {
+  /** Invites that still work (not revoked, not expired), newest first, with their tokens where known. */
+  async openInvites(boardId: string): Promise<InviteLink[]> {
     const rows = await this.sql.all<InviteRow>(
       'SELECT * FROM invites WHERE board_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC',
       [boardId, this.now()],
     )
-    return rows.map(toInvite)
+    return Promise.all(
+      rows.map(async (row) => {
+        const token = await this.tokens.tokenFor(row.id)
+        // A link made before tokens were derived has a random token, known to nobody but its holders.
+        return { invite: toInvite(row), token: sha256Hex(token) === row.token_hash ? token : null }
+      }),
+    )
   }
 
   async revokeInvite(boardId: string, inviteId: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import {
   signUp,
   startTestServer,
 } from '../../test/helpers'
+import { randomToken, sha256Hex } from '../auth/tokens'
 import type { RunningServer } from '../server'
 
 type Person = Awaited<ReturnType<typeof signUp>>
@@ -267,8 +268,11 @@ const httpRoutes: HttpRoute[] = [
     checkBody: (body, f) => {
       expect(body.invites).toHaveLength(f.openInvites)
       expect(body.invites).toContainEqual(expect.objectContaining({ id: f.inviteId, role: 'voter' }))
-      // Only the hash of the token is stored: a listing never gives a token back.
-      for (const invite of body.invites) expect(invite.token).toBeUndefined()
+      // Owners see each link's URL again (derived from its id, see InviteTokens), never a bare token.
+      for (const invite of body.invites) {
+        expect(invite.url).toMatch(new RegExp(`^http://localhost:${port}/join/[A-Za-z0-9_-]{43}$`))
+        expect(invite.token).toBeUndefined()
+      }
     },
   },
   {
@@ -700,6 +704,81 @@ describe('invites', () => {
     })
     expect(response.status).toBe(400)
     expectError(response, 'invalid_body')
+  })
+
+  async function openLinks(boardId: string) {
+    const response = await api(port, `/api/boards/${boardId}/invites`, { cookie: creator.cookie })
+    expect(response.status).toBe(200)
+    return response.body.invites as { id: string; role: string; url: string | null; expiresAt: string }[]
+  }
+
+  /** Accepts a link as someone who just signed up; the answer's body. */
+  async function acceptAsNewcomer(token: string) {
+    const joiner = await signUp(port, 'Newcomer')
+    return (
+      await api(port, `/api/invites/${token}/accept`, { method: 'POST', body: {}, cookie: joiner.cookie })
+    ).body
+  }
+
+  it('the list shows every open link with its URL, the same URL each time, and listing makes none', async () => {
+    const boardId = await createBoard(port, creator.cookie, 'Listed')
+    const editor = await invite(boardId, 'editor')
+    const viewer = await invite(boardId, 'viewer')
+    const listed = await openLinks(boardId)
+    expect(listed).toEqual([
+      expect.objectContaining({ id: viewer.id, role: 'viewer', url: viewer.url }),
+      expect.objectContaining({ id: editor.id, role: 'editor', url: editor.url }),
+    ])
+    expect(await openLinks(boardId)).toEqual(listed)
+    // The database keeps no usable token: only each one's hash.
+    const rows = await running.store.sql.all<{ token_hash: string }>(
+      'SELECT token_hash FROM invites WHERE board_id = ?',
+      [boardId],
+    )
+    expect(rows.map((row) => row.token_hash).sort()).toEqual(
+      [sha256Hex(editor.token), sha256Hex(viewer.token)].sort(),
+    )
+    // A listed URL works.
+    const token = new URL(listed[1]?.url ?? '').pathname.split('/').pop() ?? ''
+    expect(await acceptAsNewcomer(token)).toEqual({ boardId, role: 'editor' })
+  })
+
+  it('a link made before tokens were derived still works, and is listed without a URL', async () => {
+    const boardId = await createBoard(port, creator.cookie, 'Old links')
+    // What createInvite stored before: the SHA-256 of a random token.
+    const token = randomToken(24)
+    await running.store.sql.run(
+      'INSERT INTO invites (id, token_hash, board_id, role, created_by, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ['i_older', sha256Hex(token), boardId, 'voter', creator.id, Date.now() + 3_600_000, Date.now()],
+    )
+    expect(await openLinks(boardId)).toEqual([
+      expect.objectContaining({ id: 'i_older', role: 'voter', url: null }),
+    ])
+    expect(await acceptAsNewcomer(token)).toEqual({ boardId, role: 'voter' })
+    const revoked = await api(port, `/api/boards/${boardId}/invites/i_older`, {
+      method: 'DELETE',
+      cookie: creator.cookie,
+    })
+    expect(revoked.status).toBe(204)
+    expect((await api(port, `/api/invites/${token}`)).status).toBe(410)
+  })
+
+  it('a revoked link leaves the list and its listed URL stops working', async () => {
+    const boardId = await createBoard(port, creator.cookie, 'Revoking')
+    const kept = await invite(boardId, 'voter')
+    const gone = await invite(boardId, 'editor')
+    const revoked = await api(port, `/api/boards/${boardId}/invites/${gone.id}`, {
+      method: 'DELETE',
+      cookie: creator.cookie,
+    })
+    expect(revoked.status).toBe(204)
+    expect((await openLinks(boardId)).map((link) => link.id)).toEqual([kept.id])
+    const accepted = await api(port, `/api/invites/${gone.token}/accept`, {
+      method: 'POST',
+      body: { name: 'Late' },
+    })
+    expect(accepted.status).toBe(410)
+    expectError(accepted, 'invite_revoked')
   })
 
   it('an owner cannot revoke another board’s invite through their own board (404, invite still works)', async () => {

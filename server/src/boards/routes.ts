@@ -69,6 +69,7 @@ const inviteJson = (invite: Invite) => ({
 export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps) {
   const access = (capability: Parameters<typeof boardAccess>[1]) => boardAccess(boards, capability)
   const joinOrderOf = (c: Context<AppEnv>) => boards.joinOrder(c.var.board.id, (c.var.user as User).id)
+  const inviteUrl = (token: string) => `${publicUrl}/join/${token}`
 
   return new Hono<AppEnv>()
     .post('/', requireUser, jsonBody(CreateBoardBody), async (c) => {
@@ -115,7 +116,7 @@ export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps)
         (c.var.user as User).id,
         expiresInHours * 3_600_000,
       )
-      return c.json({ token, url: `${publicUrl}/join/${token}`, ...inviteJson(invite) }, 201)
+      return c.json({ token, url: inviteUrl(token), ...inviteJson(invite) }, 201)
     })
     .get('/:id/votes', access('board:read'), async (c) => {
       const board = await boards.get(c.var.board.id)
@@ -148,7 +149,12 @@ export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps)
       return c.json({ cardId, dots: outcome.dots, left: outcome.left })
     })
     .get('/:id/invites', access('members:manage'), async (c) =>
-      c.json({ invites: (await boards.openInvites(c.var.board.id)).map(inviteJson) }),
+      c.json({
+        invites: (await boards.openInvites(c.var.board.id)).map(({ invite, token }) => ({
+          ...inviteJson(invite),
+          url: token === null ? null : inviteUrl(token),
+        })),
+      }),
     )
     .delete('/:id/invites/:inviteId', access('members:manage'), async (c) => {
       const revoked = await boards.revokeInvite(c.var.board.id, c.req.param('inviteId'))

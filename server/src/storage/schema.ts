@@ -77,3 +77,15 @@ export const BOARD_ASSETS = `
   );
   CREATE INDEX board_assets_hash ON board_assets (hash);
 `
+
+/**
+ * Secrets the server makes for itself at first start and keeps across restarts and instances (see
+ * `InviteTokens`): one row a purpose, never rotated by the server.
+ */
+export const SERVER_SECRETS = `
+  CREATE TABLE server_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+`
