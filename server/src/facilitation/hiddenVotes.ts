@@ -43,7 +43,13 @@ export class HiddenVoting {
         hidden: votingHiddenOf(doc),
       }))
       if (!card) return { kind: 'no-such-card' }
-      if (!hidden) return this.documents.change(boardId, (doc) => setDots(doc, cardId, userId, dots, budget))
+      if (!hidden) {
+        // Read again inside the change: another instance may have hidden voting meanwhile.
+        const outcome = await this.documents.change(boardId, (doc) =>
+          votingHiddenOf(doc) ? null : setDots(doc, cardId, userId, dots, budget),
+        )
+        if (outcome) return outcome
+      }
       const mine = await this.mine(boardId, userId)
       let elsewhere = 0
       for (const [other, count] of mine) if (other !== cardId) elsewhere += count
