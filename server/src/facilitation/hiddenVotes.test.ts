@@ -1,6 +1,6 @@
-import { getRecords, putRecord, type Role, VOTES_KEY, votingHiddenOf } from '@refinery/shared'
+import { getRecords, putRecord, VOTES_KEY, votingHiddenOf } from '@refinery/shared'
 import { cardAt } from '@refinery/shared/testing'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   addMember,
@@ -8,44 +8,18 @@ import {
   castVote,
   cleanupAfterEach,
   connectClient,
-  createBoard,
-  databaseUrlWithSchema,
-  dropSchema,
-  freshSchema,
-  removeDir,
+  membersOfEveryRole,
+  serverDataEngines,
   signUp,
   startTestServer,
-  tempDir,
   waitFor,
   waitForSync,
 } from '../../test/helpers'
 
 const cleanup = cleanupAfterEach()
-const schemas: string[] = []
-afterAll(async () => {
-  for (const schema of schemas) await dropSchema(schema)
-})
+const engines = serverDataEngines(cleanup)
 
 type Person = Awaited<ReturnType<typeof signUp>>
-
-const engines: [string, () => Promise<{ dataDir: string } | { databaseUrl: string }>][] = [
-  [
-    'SQLite',
-    async () => {
-      const dataDir = tempDir()
-      cleanup(() => removeDir(dataDir))
-      return { dataDir }
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = freshSchema()
-      schemas.push(schema)
-      return { databaseUrl: await databaseUrlWithSchema(schema) }
-    },
-  ],
-]
 
 /** Whether `text` occurs anywhere in the bytes of a document's whole state. */
 function stateHolds(doc: Y.Doc, text: string): boolean {
@@ -63,16 +37,10 @@ describe.each(engines)('hidden voting on %s', (_engine, storage) => {
     let stopped = false
     cleanup(() => (stopped ? undefined : running.close()))
     const port = running.port
-    const owner = await signUp(port, 'Olive')
-    const boardId = await createBoard(port, owner.cookie)
-    const people = { owner } as Record<Role, Person>
-    for (const role of ['editor', 'voter', 'viewer'] as const) {
-      people[role] = await signUp(port, role)
-      await addMember(port, owner.cookie, boardId, people[role].cookie, role)
-    }
+    const { boardId, people, outsider } = await membersOfEveryRole(port)
     const second = await signUp(port, 'Vera')
-    await addMember(port, owner.cookie, boardId, second.cookie, 'voter')
-    const ownerClient = connectClient(port, boardId, { cookie: owner.cookie })
+    await addMember(port, people.owner.cookie, boardId, second.cookie, 'voter')
+    const ownerClient = connectClient(port, boardId, { cookie: people.owner.cookie })
     cleanup(() => ownerClient.destroy())
     await waitForSync(ownerClient)
     ownerClient.doc.transact(() => {
@@ -94,18 +62,31 @@ describe.each(engines)('hidden voting on %s', (_engine, storage) => {
       cleanup(() => again.close())
       return again
     }
-    return { running, port, boardId, path, people, second, ownerClient, voting, reveal, vote, mine, restart }
+    return {
+      running,
+      port,
+      boardId,
+      path,
+      people,
+      outsider,
+      second,
+      ownerClient,
+      voting,
+      reveal,
+      vote,
+      mine,
+      restart,
+    }
   }
 
   it('only owners hide and reveal (403 for other members, 404 for others, 400 for a malformed body)', async () => {
-    const { port, path, people, voting, reveal, ownerClient } = await workshop()
+    const { port, path, people, outsider, voting, reveal, ownerClient } = await workshop()
     for (const role of ['editor', 'voter', 'viewer'] as const) {
       const refused = await voting(people[role].cookie, { hidden: true })
       expect(refused.status, role).toBe(403)
       expect(refused.body.error.code, role).toBe('forbidden')
       expect((await reveal(people[role].cookie)).status, role).toBe(403)
     }
-    const outsider = await signUp(port, 'Oscar')
     expect((await voting(outsider.cookie, { hidden: true })).status).toBe(404)
     expect((await reveal(outsider.cookie)).status).toBe(404)
     for (const body of [{}, { hidden: 'yes' }, { hidden: 1 }, [true], null]) {
