@@ -18,8 +18,10 @@ import { BoardStore } from './boards/boardStore'
 import { boardRoutes, inviteRoutes } from './boards/routes'
 import { VersionStore } from './boards/versionStore'
 import type { Config } from './config'
+import { HiddenVoting } from './facilitation/hiddenVotes'
 import { facilitationRoutes } from './facilitation/routes'
 import { summonRoutes } from './facilitation/summon'
+import { votingRoutes } from './facilitation/votingRoutes'
 import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
 import { originCheck } from './http/origin'
@@ -66,9 +68,11 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
   const users = new UserStore(store.sql)
   const boards = new BoardStore(store.sql)
   const versions = new VersionStore(store.sql)
+  const voting = new HiddenVoting(store.sql, sync)
   const boardDeps = {
     boards,
     documents: sync,
+    voting,
     users,
     sessions,
     events: sync,
@@ -162,6 +166,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
       assetRoutes({ boards, assets: store.assets, maxAssetBytes: config.maxAssetBytes, logger }),
     )
     .route('/api/boards', facilitationRoutes({ boards, documents: sync }))
+    .route('/api/boards', votingRoutes({ boards, voting }))
     .route('/api/invites', inviteRoutes({ ...boardDeps, guestLimits, trustProxy: config.trustProxy }))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Role } from '@refinery/shared'
 import { afterEach } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -405,6 +406,48 @@ export function storageEngines(
       },
     ],
   ]
+}
+
+/** Where a test server keeps its data: a SQLite folder or a PostgreSQL schema, which a restart finds again. */
+export type ServerData = { dataDir: string } | { databaseUrl: string }
+
+/**
+ * Fresh data for a test server on each engine, for `describe.each`; each is removed after its test (the
+ * schema last, after the servers that used it have closed).
+ */
+export function serverDataEngines(
+  cleanup: (undo: () => unknown) => void,
+): [engine: string, fresh: () => Promise<ServerData>][] {
+  return [
+    [
+      'SQLite',
+      async () => {
+        const dataDir = tempDir()
+        cleanup(() => removeDir(dataDir))
+        return { dataDir }
+      },
+    ],
+    [
+      'PostgreSQL',
+      async () => {
+        const schema = freshSchema()
+        cleanup(() => dropSchema(schema))
+        return { databaseUrl: await databaseUrlWithSchema(schema) }
+      },
+    ],
+  ]
+}
+
+/** A board with a member of every role, and someone who is not a member. */
+export async function membersOfEveryRole(port: number) {
+  const owner = await signUp(port, 'Olive')
+  const boardId = await createBoard(port, owner.cookie)
+  const people = { owner } as Record<Role, Awaited<ReturnType<typeof signUp>>>
+  for (const role of ['editor', 'voter', 'viewer'] as const) {
+    people[role] = await signUp(port, role)
+    await addMember(port, owner.cookie, boardId, people[role].cookie, role)
+  }
+  return { boardId, people, outsider: await signUp(port, 'Oscar') }
 }
 
 /**

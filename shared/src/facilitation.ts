@@ -59,3 +59,20 @@ export function asTimer(value: unknown): BoardTimer | null {
     seconds: typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : 0,
   }
 }
+
+/** The facilitation map's flag that voting is hidden: `true` while owners keep the dots hidden. */
+export const VOTING_HIDDEN_KEY = 'votingHidden'
+
+/** `POST …/voting`: owners hide everyone's dots (`true`) or show them all again (`false`). */
+export const VotingBody = z.object({ hidden: z.boolean() })
+export type VotingBody = z.infer<typeof VotingBody>
+
+/** What the voting routes answer. */
+export interface VotingAnswer {
+  hidden: boolean
+}
+
+/** Whether the board's dots are hidden until an owner reveals them. */
+export function votingHiddenOf(doc: Y.Doc): boolean {
+  return doc.getMap<unknown>(FACILITATION_KEY).get(VOTING_HIDDEN_KEY) === true
+}

@@ -16,6 +16,7 @@ import type {
   TimerAnswer,
   VersionView,
   VoteResult,
+  VotingAnswer,
 } from '@refinery/shared'
 
 /** An answer of the API other than 2xx, with the server's code and message. */
@@ -144,6 +145,9 @@ export const api = {
   myVotes: (id: string) => request<MyVotes>('GET', `${board(id)}/votes`),
   vote: (id: string, cardId: string, dots: number) =>
     request<VoteResult>('PUT', `${board(id)}/votes/${encodeURIComponent(cardId)}`, { dots }),
+  /** Owners hide everyone's dots until they reveal them (`hidden: false` reveals them too). */
+  setVotingHidden: (id: string, hidden: boolean) =>
+    request<VotingAnswer>('POST', `${board(id)}/voting`, { hidden }),
   /** The board's shared countdown and the server's clock; owners and editors start, extend and stop it. */
   timer: (id: string) => request<TimerAnswer>('GET', `${board(id)}/timer`),
   startTimer: (id: string, seconds: number) =>

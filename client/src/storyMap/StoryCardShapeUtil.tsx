@@ -1,6 +1,7 @@
 import { defaultStoryCardProps, STORY_CARD, storyText } from '@refinery/shared'
 import { BaseBoxShapeUtil, HTMLContainer, useEditor, useValue } from 'tldraw'
 import { MOSCOW_LABELS } from './cardFields'
+import { HIDDEN_VOTING_NOTE, hiddenVotingOf } from './hiddenVoting'
 import { type StoryCardShape, storyCardShapeProps } from './shapeProps'
 import { voteTotalsOf } from './votes'
 import './storyMap.css'
@@ -39,6 +40,7 @@ export class StoryCardShapeUtil extends BaseBoxShapeUtil<StoryCardShape> {
 function StoryCard({ shape }: { shape: StoryCardShape }) {
   const editor = useEditor()
   const dots = useValue('card dots', () => voteTotalsOf(editor).get().get(shape.id) ?? 0, [editor, shape.id])
+  const hidden = useValue('voting hidden', () => hiddenVotingOf(editor).get(), [editor])
   const { w, h, title, estimate, moscow, labels } = shape.props
   const story = storyText(shape.props)
   return (
@@ -70,8 +72,13 @@ function StoryCard({ shape }: { shape: StoryCardShape }) {
         {dots > 0 && (
           <span
             className="story-card__dots"
-            title={`${dots} ${dots === 1 ? 'dot' : 'dots'}`}
+            title={
+              hidden
+                ? `Your ${dots} ${dots === 1 ? 'dot' : 'dots'}. ${HIDDEN_VOTING_NOTE}`
+                : `${dots} ${dots === 1 ? 'dot' : 'dots'}`
+            }
             data-dots={dots}
+            data-hidden={hidden || undefined}
           >
             <span className="story-card__dot" aria-hidden="true" />
             {dots}

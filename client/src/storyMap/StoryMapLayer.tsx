@@ -1,28 +1,43 @@
+import type { MyVotes } from '@refinery/shared'
 import { useEffect } from 'react'
-import { type Editor, react, type TLShapeId, useEditor } from 'tldraw'
+import { type Editor, react, type TLShapeId, useEditor, useValue } from 'tldraw'
 import { Link } from '../app/Link'
 import { keepPastedCardsInSight } from './copies'
 import { endPanelEditingOnPress } from './editing'
+import { bindHiddenVoting, hiddenVotingOf, ownTotals } from './hiddenVoting'
 import { mapCamera } from './placement'
 import { StoryMapPanel } from './StoryMapPanel'
 import { isStoryCard, isStoryMapShape } from './shapeProps'
 import { keepSlicesSpanningSteps } from './sliceSpan'
 import { registerStoryMapTools } from './tools'
 import { type MyDots, useMyVotes } from './useMyVotes'
-import { useStoryMapBoard } from './useStoryMapBoard'
+import { type StoryMapBoard, useStoryMapBoard } from './useStoryMapBoard'
+import { VotingControl } from './VotingControl'
 import { bindVoteTotals, voteTotalsOf } from './votes'
 import './storyMap.css'
 
 /**
- * Keeps the cards' dot totals in step with the board's votes. The board's Y.Doc is reached through
+ * Keeps the cards' dot totals in step with the board's votes; while voting is hidden, the totals are this
+ * person's own dots, which only the votes API tells them. The board's Y.Doc is reached through
  * `window.refinery`, which the board sets when the editor mounts, before this component's effects run.
  */
-function useVoteTotals(editor: Editor) {
+function useVoteTotals(editor: Editor, mine: MyVotes['mine'] | undefined) {
+  const hidden = useValue('voting hidden', () => hiddenVotingOf(editor).get(), [editor])
   useEffect(() => {
     const open = window.refinery
     if (!open || open.editor !== editor) return
-    return bindVoteTotals(open.ydoc, voteTotalsOf(editor))
+    return bindHiddenVoting(open.ydoc, hiddenVotingOf(editor))
   }, [editor])
+  const ownWhileHidden = hidden ? mine : null
+  useEffect(() => {
+    const open = window.refinery
+    if (!open || open.editor !== editor) return
+    if (ownWhileHidden !== null) {
+      voteTotalsOf(editor).set(ownTotals(ownWhileHidden))
+      return
+    }
+    return bindVoteTotals(open.ydoc, voteTotalsOf(editor))
+  }, [editor, ownWhileHidden])
 }
 
 /** Opened from a backlog item (`?card=<id>`): selects that card and brings it into view at 100%. */
@@ -71,22 +86,23 @@ export function StoryMapLayer() {
   useEffect(() => keepPastedCardsInSight(editor), [editor])
   useEffect(() => endPanelEditingOnPress(editor), [editor])
   useEffect(() => keepSlicesSpanningSteps(editor), [editor])
-  useVoteTotals(editor)
+  useVoteTotals(editor, dots.votes?.mine)
   useOpeningView(editor)
   if (!board) return null
   return (
     <>
       <StoryMapPanel board={board} dots={dots} />
-      <MapBar boardId={board.boardId} dots={board.canVote ? dots : null} />
+      <MapBar board={board} dots={board.canVote ? dots : null} />
     </>
   )
 }
 
 /** A small bar in the corner: the dots this person has left, and the way to the backlog. */
-function MapBar({ boardId, dots }: { boardId: string; dots: MyDots | null }) {
+function MapBar({ board, dots }: { board: StoryMapBoard; dots: MyDots | null }) {
   const votes = dots?.votes
   return (
     <div className="story-map-bar">
+      {board.role === 'owner' && <VotingControl boardId={board.boardId} />}
       {votes && (
         <span
           className="story-map-bar__dots"
@@ -99,7 +115,7 @@ function MapBar({ boardId, dots }: { boardId: string; dots: MyDots | null }) {
         </span>
       )}
       <Link
-        to={`/b/${boardId}/backlog`}
+        to={`/b/${board.boardId}/backlog`}
         className="button button--small story-map-bar__backlog"
         data-testid="backlog-link"
       >

@@ -22,6 +22,7 @@ import {
 import { type Editor, useEditor, useReadonly, useValue } from 'tldraw'
 import { addLabels, estimateFrom, MOSCOW_LABELS, moscowFrom, replaced, without } from './cardFields'
 import { capList, LIST_FULL } from './fieldLimits'
+import { HIDDEN_VOTING_NOTE, hiddenVotingOf } from './hiddenVoting'
 import {
   isJourneyStep,
   isReleaseSlice,
@@ -436,14 +437,21 @@ function StoryCardSummary({ card }: { card: StoryCardShape }) {
 function CardDots({ card, board, dots }: { card: StoryCardShape; board: StoryMapBoard; dots: MyDots }) {
   const editor = useEditor()
   const total = useValue('card dots', () => voteTotalsOf(editor).get().get(card.id) ?? 0, [editor, card.id])
+  const hidden = useValue('voting hidden', () => hiddenVotingOf(editor).get(), [editor])
   const { votes, refusal, busy, setDots } = dots
   const mine = votes?.mine[card.id] ?? 0
   return (
     <section className="story-map-panel__dots" aria-label="Dots">
-      <div className="story-map-panel__dots-total" data-testid="card-dots-total" data-dots={total}>
-        <span className="story-card__dot" aria-hidden="true" />
-        {total} {total === 1 ? 'dot' : 'dots'} on this card
-      </div>
+      {hidden ? (
+        <div className="story-map-panel__dots-total muted" data-testid="card-dots-hidden">
+          {HIDDEN_VOTING_NOTE}
+        </div>
+      ) : (
+        <div className="story-map-panel__dots-total" data-testid="card-dots-total" data-dots={total}>
+          <span className="story-card__dot" aria-hidden="true" />
+          {total} {total === 1 ? 'dot' : 'dots'} on this card
+        </div>
+      )}
       {board.canVote && votes && (
         <>
           <div className="story-map-panel__vote">

@@ -16,13 +16,13 @@ import { requireUser } from '../auth/middleware'
 import { clientAddress, type RateLimiter, rateLimited } from '../auth/rateLimit'
 import type { SessionStore, User } from '../auth/sessions'
 import type { UserStore } from '../auth/users'
+import type { HiddenVoting } from '../facilitation/hiddenVotes'
 import type { AppEnv } from '../http/env'
 import { apiError } from '../http/errors'
 import { jsonBody } from '../http/validate'
 import { boardAccess } from './access'
 import { type Board, type BoardStore, type Invite, LastOwnerError } from './boardStore'
 import { applyTemplate } from './templates'
-import { dotsOf, setDots } from './votes'
 
 /** What the live side must hear about, so sockets follow membership within a second. */
 export interface AccessEvents {
@@ -39,6 +39,8 @@ export interface BoardDocuments {
 export interface BoardDeps {
   boards: BoardStore
   documents: BoardDocuments
+  /** Where votes go: the document, or while voting is hidden the server's table. */
+  voting: HiddenVoting
   users: UserStore
   sessions: SessionStore
   events: AccessEvents
@@ -66,7 +68,7 @@ const inviteJson = (invite: Invite) => ({
   createdAt: new Date(invite.createdAt).toISOString(),
 })
 
-export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps) {
+export function boardRoutes({ boards, documents, voting, events, publicUrl }: BoardDeps) {
   const access = (capability: Parameters<typeof boardAccess>[1]) => boardAccess(boards, capability)
   const joinOrderOf = (c: Context<AppEnv>) => boards.joinOrder(c.var.board.id, (c.var.user as User).id)
   const inviteUrl = (token: string) => `${publicUrl}/join/${token}`
@@ -120,7 +122,7 @@ export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps)
     })
     .get('/:id/votes', access('board:read'), async (c) => {
       const board = await boards.get(c.var.board.id)
-      const mine = await documents.read(c.var.board.id, (doc) => dotsOf(doc, (c.var.user as User).id))
+      const mine = await voting.mine(c.var.board.id, (c.var.user as User).id)
       const used = [...mine.values()].reduce((sum, dots) => sum + dots, 0)
       return c.json({
         budget: board?.voteBudget ?? 0,
@@ -133,9 +135,7 @@ export function boardRoutes({ boards, documents, events, publicUrl }: BoardDeps)
       if (!board) return apiError(c, 404, 'not_found', 'No such board')
       const cardId = c.req.param('cardId')
       const { dots } = c.req.valid('json')
-      const outcome = await documents.change(board.id, (doc) =>
-        setDots(doc, cardId, (c.var.user as User).id, dots, board.voteBudget),
-      )
+      const outcome = await voting.cast(board.id, cardId, (c.var.user as User).id, dots, board.voteBudget)
       if (outcome.kind === 'no-such-card')
         return apiError(c, 404, 'card_not_found', 'No such card on this board')
       if (outcome.kind === 'over-budget') {

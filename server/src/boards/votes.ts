@@ -8,7 +8,7 @@ export type VoteOutcome =
 
 const voteKey = (cardId: string, userId: string) => `${cardId}|${userId}`
 
-function isStoryCard(doc: Y.Doc, cardId: string): boolean {
+export function isStoryCard(doc: Y.Doc, cardId: string): boolean {
   const record = getRecords(doc).get(cardId)
   return record instanceof Y.Map && record.get('typeName') === 'shape' && record.get('type') === 'story-card'
 }

@@ -1,66 +1,25 @@
-import { type BoardTimer, type Role, timerOf } from '@refinery/shared'
-import { afterAll, describe, expect, it } from 'vitest'
+import { type BoardTimer, timerOf } from '@refinery/shared'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
-  addMember,
   api,
   cleanupAfterEach,
   connectClient,
-  createBoard,
   databaseUrlWithSchema,
   dropSchema,
   freshSchema,
-  removeDir,
-  signUp,
+  membersOfEveryRole,
+  serverDataEngines,
   startTestServer,
   TEST_REDIS_URL,
-  tempDir,
   waitFor,
   waitForSync,
 } from '../../test/helpers'
 import { extendTimer, startTimer } from './timer'
 
 const cleanup = cleanupAfterEach()
-const schemas: string[] = []
-afterAll(async () => {
-  for (const schema of schemas) await dropSchema(schema)
-})
-
-type Person = Awaited<ReturnType<typeof signUp>>
-
-/** Where a server keeps its data: a SQLite folder, or a PostgreSQL schema; a restart finds it again. */
-const engines: [string, () => Promise<{ dataDir: string } | { databaseUrl: string }>][] = [
-  [
-    'SQLite',
-    async () => {
-      const dataDir = tempDir()
-      cleanup(() => removeDir(dataDir))
-      return { dataDir }
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = freshSchema()
-      schemas.push(schema)
-      return { databaseUrl: await databaseUrlWithSchema(schema) }
-    },
-  ],
-]
-
+const engines = serverDataEngines(cleanup)
 const timerPath = (boardId: string) => `/api/boards/${boardId}/timer`
-
-/** A board with a member of every role, and someone who is not a member. */
-async function membersOfEveryRole(port: number) {
-  const owner = await signUp(port, 'Olive')
-  const boardId = await createBoard(port, owner.cookie)
-  const people = { owner } as Record<Role, Person>
-  for (const role of ['editor', 'voter', 'viewer'] as const) {
-    people[role] = await signUp(port, role)
-    await addMember(port, owner.cookie, boardId, people[role].cookie, role)
-  }
-  return { boardId, people, outsider: await signUp(port, 'Oscar') }
-}
 
 describe.each(engines)('the shared timer on %s', (_engine, storage) => {
   /** A server on this engine, its board with a member of every role, and what they can do. */
@@ -210,7 +169,7 @@ describe.each(engines)('the shared timer on %s', (_engine, storage) => {
 describe('the shared timer across instances', () => {
   it('a timer started on instance A reaches a client of instance B through Redis', async () => {
     const schema = freshSchema()
-    schemas.push(schema)
+    cleanup(() => dropSchema(schema))
     const shared = { databaseUrl: await databaseUrlWithSchema(schema), redisUrl: TEST_REDIS_URL }
     const a = await startTestServer(shared)
     cleanup(() => a.close())

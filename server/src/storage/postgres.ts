@@ -2,7 +2,7 @@ import pg from 'pg'
 import { FoldWorker } from './foldWorker'
 import { PostgresAssetStore } from './postgresAssets'
 import { PostgresSql } from './postgresSql'
-import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS, SERVER_SECRETS } from './schema'
+import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS, HIDDEN_VOTES, SERVER_SECRETS } from './schema'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
 
 // BIGINT columns come back as numbers: every one holds epoch milliseconds or a log sequence.
@@ -35,6 +35,8 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE document_snapshots ADD COLUMN text_layout INTEGER;',
   // The key invite links are derived with, so owners can see a link again (see InviteTokens).
   SERVER_SECRETS,
+  // Dots given while voting is hidden, out of the document until the reveal (see HiddenVoteStore).
+  HIDDEN_VOTES,
 ]
 
 /** Any constant will do: it only has to be the same for every Refinery instance. */

@@ -89,3 +89,17 @@ export const SERVER_SECRETS = `
     created_at BIGINT NOT NULL
   );
 `
+
+/**
+ * Dots given while voting is hidden (issue 17): kept here, out of the board's document, until an
+ * owner reveals them; then they move into the document's `votes` root and their rows go.
+ */
+export const HIDDEN_VOTES = `
+  CREATE TABLE hidden_votes (
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    dots INTEGER NOT NULL,
+    PRIMARY KEY (board_id, card_id, user_id)
+  );
+`

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { FoldWorker } from './foldWorker'
-import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS, SERVER_SECRETS } from './schema'
+import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS, HIDDEN_VOTES, SERVER_SECRETS } from './schema'
 import { SqliteAssetStore } from './sqliteAssets'
 import { SqliteSql } from './sqliteSql'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
@@ -63,6 +63,8 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE document_snapshots ADD COLUMN text_layout INTEGER;',
   // The key invite links are derived with, so owners can see a link again (see InviteTokens).
   SERVER_SECRETS,
+  // Dots given while voting is hidden, out of the document until the reveal (see HiddenVoteStore).
+  HIDDEN_VOTES,
 ]
 
 function migrate(db: Database.Database): void {
