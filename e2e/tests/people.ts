@@ -88,6 +88,9 @@ export async function expectFollowing(follower: Page, leader: Page): Promise<voi
 
 /** Zoom to fit, with tldraw's shortcut, from the keyboard alone: the pointer does not move. */
 export async function zoomToFitFromKeyboard(page: Page): Promise<void> {
-  await page.evaluate(() => window.refinery?.editor.focus())
+  // Nothing returned: the editor itself is too large a value to hand back to the test.
+  await page.evaluate(() => {
+    window.refinery?.editor.focus()
+  })
   await page.keyboard.press('Shift+1')
 }

@@ -9,7 +9,9 @@ export type CountdownPhase = { kind: 'idle' } | { kind: 'running'; secondsLeft: 
 export function countdownPhase(timer: BoardTimer | null, serverNow: number): CountdownPhase {
   if (!timer) return { kind: 'idle' }
   const left = timer.endsAt - serverNow
-  if (left > 0) return { kind: 'running', secondsLeft: Math.ceil(left / 1000) }
+  // A clock offset learned a few hundred milliseconds off must not show a 1-minute timer at 1:01.
+  const longest = timer.seconds > 0 ? timer.seconds : Number.POSITIVE_INFINITY
+  if (left > 0) return { kind: 'running', secondsLeft: Math.min(longest, Math.ceil(left / 1000)) }
   return -left < TIMES_UP_SHOWN_MS ? { kind: 'up' } : { kind: 'idle' }
 }
 

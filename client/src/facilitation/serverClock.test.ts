@@ -37,7 +37,7 @@ describe('ServerClock on a page whose clock is minutes off', () => {
     const timer = { endsAt: clock.now() + 60_000, startedBy: 'u', startedByName: 'Ed', seconds: 60 }
     expect(countdownPhase(timer, clock.now())).toEqual({ kind: 'running', secondsLeft: 60 })
     // By the page's own clock, the timer would have seven minutes more to run.
-    expect(countdownPhase(timer, Date.now())).toEqual({ kind: 'running', secondsLeft: 480 })
+    expect(Math.ceil((timer.endsAt - Date.now()) / 1000)).toBe(480)
     vi.advanceTimersByTime(15_500)
     const left = countdownPhase(timer, clock.now())
     expect(left.kind === 'running' && formatCountdown(left.secondsLeft)).toBe('0:45')
