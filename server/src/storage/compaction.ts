@@ -16,6 +16,18 @@ export function needsCompaction(log: LogSize): boolean {
   return log.updates >= COMPACTION.maxLogUpdates || log.bytes >= COMPACTION.maxLogBytes
 }
 
+/**
+ * Whether a fold would change what storage holds: a log to fold in, or a snapshot whose text layout
+ * is unknown (folded before it was kept), which otherwise would be decoded at every load for good.
+ */
+export function needsFold(
+  snapshot: Uint8Array | null,
+  snapshotTextLayout: number | null,
+  updates: readonly unknown[],
+): boolean {
+  return updates.length > 0 || (snapshot !== null && snapshotTextLayout === null)
+}
+
 /** A board's snapshot and update log folded into one state update, with its state vector. */
 export interface Folded {
   state: Uint8Array

@@ -105,6 +105,19 @@ export function describeDocumentStore(engine: string, open: () => Promise<Storag
       expect((await store.loadDocument('old')).snapshotTextLayout).toBe(1)
     })
 
+    it('folds a snapshot whose text layout is unknown again, with nothing in the log', async () => {
+      const doc = new Y.Doc()
+      await store.appendUpdates([{ boardId: 'legacy', update: updateSetting(doc, 'a', 1) }])
+      await store.compactDocument('legacy')
+      // As a server that did not keep the layout folded it.
+      await store.sql.run('UPDATE document_snapshots SET text_layout = NULL WHERE board_id = ?', ['legacy'])
+      expect((await store.loadDocument('legacy')).snapshotTextLayout).toBeNull()
+      await store.compactDocument('legacy')
+      const folded = await store.loadDocument('legacy')
+      expect(folded.snapshotTextLayout).toBe(TEXT_LAYOUT)
+      expect(contentOf(folded)).toEqual({ a: 1 })
+    })
+
     it('compacts onto an earlier snapshot, and later appends load on top', async () => {
       const doc = new Y.Doc()
       await store.appendUpdates([{ boardId: 'd', update: updateSetting(doc, 'a', 1) }])

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { needsFold } from './compaction'
 import { FoldWorker } from './foldWorker'
 import { PostgresAssetStore } from './postgresAssets'
 import { PostgresSql } from './postgresSql'
@@ -169,15 +170,15 @@ export class PostgresStore implements Storage {
     await this.sql.transaction(async (tx) => {
       // Instances compacting the same board take turns.
       await tx.run('SELECT pg_advisory_xact_lock(hashtext(?))', [`refinery:compact:${boardId}`])
-      const snapshot = await tx.get<{ state: Buffer }>(
-        'SELECT state FROM document_snapshots WHERE board_id = ?',
+      const snapshot = await tx.get<{ state: Buffer; text_layout: number | null }>(
+        'SELECT state, text_layout FROM document_snapshots WHERE board_id = ?',
         [boardId],
       )
       const rows = await tx.all<{ seq: number; data: Buffer }>(
         'SELECT seq, data FROM document_updates WHERE board_id = ? ORDER BY seq',
         [boardId],
       )
-      if (rows.length === 0) return
+      if (!needsFold(snapshot?.state ?? null, snapshot?.text_layout ?? null, rows)) return
       // On the fold worker's thread, so the event loop goes on relaying meanwhile.
       const { state, stateVector, textLayout } = await this.folder.fold(
         snapshot?.state ?? null,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
+import { needsFold } from './compaction'
 import { FoldWorker } from './foldWorker'
 import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS, HIDDEN_VOTES, SERVER_SECRETS } from './schema'
 import { SqliteAssetStore } from './sqliteAssets'
@@ -298,8 +299,10 @@ export class SqliteStore implements Storage {
   async compactDocument(boardId: string): Promise<void> {
     // Folds what the journal holds too; if SQLite refuses it, compaction fails and is tried again later.
     this.drain()
-    const { snapshot, updates, lastSeq } = this.db.transaction(() => this.readDocument(boardId))()
-    if (updates.length === 0) return
+    const { snapshot, snapshotTextLayout, updates, lastSeq } = this.db.transaction(() =>
+      this.readDocument(boardId),
+    )()
+    if (!needsFold(snapshot, snapshotTextLayout, updates)) return
     // On the fold worker's thread: the event loop goes on relaying meanwhile, and appends land in
     // the log after `lastSeq`.
     const { state, stateVector, textLayout } = await this.folder.fold(snapshot, updates)

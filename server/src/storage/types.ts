@@ -33,7 +33,8 @@ export interface DocumentStore {
   appendUpdates(batch: readonly BoardUpdate[]): Promise<void>
   /**
    * Folds the board's snapshot and the log entries present now into a new snapshot, deleting exactly
-   * those entries; an entry appended meanwhile stays in the log.
+   * those entries; an entry appended meanwhile stays in the log. A snapshot whose text layout is not
+   * known (folded before it was kept) is folded again even with an empty log, to learn it.
    */
   compactDocument(boardId: string): Promise<void>
   /** Throws when the store cannot be reached. */

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { DEFAULT_MAX_ASSET_BYTES } from '../config'
 import type { Logger } from '../logger'
-import { needsCompaction } from '../storage/compaction'
+import { needsCompaction, needsFold } from '../storage/compaction'
 import type { BoardUpdate, DocumentStore, StoredDocument } from '../storage/types'
 import { ForgedPresenceError } from './awarenessIdentity'
 import { Connection, connectionOf, type Participant, type SyncSocket } from './connection'
@@ -393,8 +393,11 @@ export class SyncServer {
             this.dirty.add(room)
             this.scheduleFlush()
           }
-          // The stored log holds updates that do not apply: fold them out of storage for good.
-          if (skipped > 0) void this.compact(room)
+          // The stored log holds updates that do not apply: fold them out of storage for good. A
+          // snapshot whose text layout is unknown is folded to learn it, so the next load can answer
+          // from its bytes alone again.
+          if (skipped > 0 || needsFold(stored.snapshot, stored.snapshotTextLayout, []))
+            void this.compact(room)
         },
         (error: unknown) => {
           this.options.logger.error({ boardId, err: error }, 'could not load a board')

@@ -102,4 +102,25 @@ describe('a board stored before the text layout', () => {
     const stored = await running.store.loadDocument(boardId)
     expect(stored.snapshotTextLayout).toBe(2)
   })
+
+  it('with nothing to convert, is folded once to learn so, and loads from its bytes after', async () => {
+    const running = await startTestServer({ roomIdleMs: 50 })
+    cleanup(() => running.close())
+    const owner = await signUp(running.port)
+    const boardId = await createBoard(running.port, owner.cookie)
+    const doc = new Y.Doc()
+    putRecord(getRecords(doc), { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} })
+    await running.store.appendUpdates([{ boardId, update: Y.encodeStateAsUpdate(doc) }])
+    await running.store.compactDocument(boardId)
+    await running.store.sql.run('UPDATE document_snapshots SET text_layout = NULL WHERE board_id = ?', [
+      boardId,
+    ])
+
+    const client = connectClient(running.port, boardId, { cookie: owner.cookie })
+    await waitForSync(client)
+    client.destroy()
+    await waitFor(async () => (await running.store.loadDocument(boardId)).snapshotTextLayout === 2, {
+      message: 'the snapshot to be folded with its layout',
+    })
+  })
 })
