@@ -68,15 +68,16 @@ async function workshop() {
     cleanup(() => c.destroy())
     return c
   }
-  return { running, owner, boardId, join }
+  // Two people with the board open and synced.
+  const alice = join()
+  const bob = join()
+  await Promise.all([waitForSync(alice), waitForSync(bob)])
+  return { running, owner, boardId, join, alice, bob }
 }
 
 describe('a card added into a frame someone deleted meanwhile', () => {
   it('is put back on the page at the page position it had, for everyone, and counted once', async () => {
-    const { running, owner, boardId, join } = await workshop()
-    const alice = join()
-    const bob = join()
-    await Promise.all([waitForSync(alice), waitForSync(bob)])
+    const { running, owner, boardId, join, alice, bob } = await workshop()
     put(
       alice,
       page,
@@ -109,10 +110,7 @@ describe('a card added into a frame someone deleted meanwhile', () => {
   })
 
   it('nested frames deleted at once: the card comes back where it was on the page', async () => {
-    const { join } = await workshop()
-    const alice = join()
-    const bob = join()
-    await Promise.all([waitForSync(alice), waitForSync(bob)])
+    const { alice, bob } = await workshop()
     put(
       alice,
       page,
