@@ -13,12 +13,11 @@ interface HiddenVoteRow {
  * Hidden voting (issue 17). While an owner keeps voting hidden, every dot lives in `hidden_votes`,
  * never in the document, so no socket, backlog, export or version shows how many dots anyone gave.
  * Hiding moves the dots already in `votes` there too (nobody sees any total while hidden); the reveal
- * moves them all back into `votes` in one change. Each board's voting steps run one at a time on
- * this instance, so a vote cannot slip between a reveal's read of the table and its clearing.
+ * moves them all back into `votes` in one change. Each board's voting steps run one at a time across
+ * instances (`Sql.exclusive`), so a vote cannot slip between a reveal's read of the table and its
+ * clearing.
  */
 export class HiddenVoting {
-  private readonly queues = new Map<string, Promise<unknown>>()
-
   constructor(
     private readonly sql: Sql,
     private readonly documents: BoardDocuments,
@@ -120,15 +119,9 @@ export class HiddenVoting {
   }
 
   private inTurn<T>(boardId: string, step: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(boardId) ?? Promise.resolve()
-    const next = previous.then(step, step)
-    const settled = next.catch(() => undefined)
-    this.queues.set(boardId, settled)
-    void settled.then(() => {
-      if (this.queues.get(boardId) === settled) this.queues.delete(boardId)
-    })
-    return next
+    return this.sql.exclusive(`voting:${boardId}`, step)
   }
+
 }
 
 /** A `votes` key is `cardId|userId`; card ids hold no `|`, so the last one splits them. */

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { Sql } from './sql'
+import { Turns } from './turns'
 
 const placeholderCache = new Map<string, string>()
 
@@ -27,6 +28,9 @@ const toPg = (params: readonly unknown[]) =>
 /** `Sql` over a pg pool, or over one client inside a transaction. */
 export class PostgresSql implements Sql {
   readonly engine = 'postgres'
+
+  /** Queued here first, so one instance's waiting steps hold no pooled connection each. */
+  private readonly turns = new Turns()
 
   constructor(
     private readonly db: Queryable,
@@ -61,5 +65,28 @@ export class PostgresSql implements Sql {
     } finally {
       client.release()
     }
+  }
+
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.turns.run(key, async () => {
+      if (this.inTransaction) throw new Error('exclusive() runs outside a transaction')
+      // A session-level advisory lock on a connection of its own: other instances wait on it.
+      const client = await (this.db as pg.Pool).connect()
+      let locked = false
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [key])
+        locked = true
+        return await work()
+      } finally {
+        const unlocked = locked
+          ? await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).then(
+              () => true,
+              () => false,
+            )
+          : true
+        // A connection whose lock could not be released is dropped, which releases it.
+        client.release(unlocked ? undefined : true)
+      }
+    })
   }
 }

@@ -13,4 +13,10 @@ export interface Sql {
    * holds the connection, so no other I/O (hashing, network) may run in the middle.
    */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>
+  /**
+   * Runs `work` while no other `exclusive` call with the same key runs, on this instance or (with
+   * PostgreSQL) on any instance sharing the database: read-then-write steps that span the document
+   * and the tables (a reveal, a vote while hidden) cannot interleave. Not a transaction.
+   */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>
 }

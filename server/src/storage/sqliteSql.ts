@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { Sql } from './sql'
+import { Turns } from './turns'
 
 /** More distinct statements than the code has means queries are being built at run time. */
 const MAX_CACHED_STATEMENTS = 256
@@ -13,6 +14,8 @@ export class SqliteSql implements Sql {
    * lives until the statement is collected; every session check would otherwise pay both.
    */
   private readonly statements = new Map<string, Database.Statement>()
+  /** One process owns an SQLite file, so its own queue serialises `exclusive` steps. */
+  private readonly turns = new Turns()
 
   /** `beforeUse` runs before every query: the store's chance to bring the database up to date. */
   constructor(
@@ -63,5 +66,9 @@ export class SqliteSql implements Sql {
       this.db.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
       throw error
     }
+  }
+
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.turns.run(key, work)
   }
 }
