@@ -16,6 +16,7 @@ import { UserStore } from './auth/users'
 import { backlogRoutes } from './boards/backlogRoutes'
 import { BoardStore } from './boards/boardStore'
 import { boardRoutes, inviteRoutes } from './boards/routes'
+import { versionRoutes } from './boards/versionRoutes'
 import { VersionStore } from './boards/versionStore'
 import type { Config } from './config'
 import { HiddenVoting } from './facilitation/hiddenVotes'
@@ -160,6 +161,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     )
     .route('/api/boards', boardRoutes(boardDeps))
     .route('/api/boards', backlogRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
+    .route('/api/boards', versionRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
     .route('/api/boards', summonRoutes({ boards, documents: sync }))
     .route(
       '/api/boards',

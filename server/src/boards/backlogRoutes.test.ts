@@ -241,6 +241,96 @@ describe('finishing a board', () => {
   })
 })
 
+describe('comparing refinements', () => {
+  const finish = (port: number, cookie: string, boardId: string, name: string) =>
+    api(port, `/api/boards/${boardId}/finish`, { method: 'POST', body: { name }, cookie })
+
+  it('names what changed between two versions, and since a version on the live board, with before and after', async () => {
+    const { client, running, owner, boardId, get } = await smallMap()
+    const first = (await finish(running.port, owner.cookie, boardId, 'Workshop 1')).body.versionId
+    const records = getRecords(client.doc)
+    client.doc.transact(() => {
+      // The wishlist moves into the MVP, the card payment is re-estimated, the invoice goes, a card comes.
+      ;(records.get('shape:wishlist') as Y.Map<unknown>).set('y', 200)
+      ;((records.get('shape:pay-card') as Y.Map<unknown>).get('props') as Y.Map<unknown>).set('estimate', 8)
+      records.delete('shape:invoice')
+      putRecord(records, cardAt('refund', 420, 725, { title: 'Refunds' }))
+    })
+    await waitFor(async () =>
+      (await get('/backlog')).body.items.some((item: { id: string }) => item.id === 'shape:refund'),
+    )
+    const second = (await finish(running.port, owner.cookie, boardId, 'Workshop 2')).body.versionId
+
+    for (const against of [second, 'live']) {
+      const diff = await get(`/versions/${first}/diff?against=${against}`)
+      expect(diff.status).toBe(200)
+      expect(diff.body.added.map((item: { id: string }) => item.id)).toEqual(['shape:refund'])
+      expect(diff.body.removed.map((item: { id: string }) => item.id)).toEqual(['shape:invoice'])
+      const changed = Object.fromEntries(
+        diff.body.changed.map((entry: { id: string; changes: { field: string }[] }) => [
+          entry.id,
+          Object.fromEntries(entry.changes.map((change) => [change.field, change])),
+        ]),
+      )
+      expect(changed['shape:pay-card']?.estimate).toEqual({ field: 'estimate', before: 5, after: 8 })
+      expect(changed['shape:wishlist']?.release).toEqual({
+        field: 'release',
+        before: 'Release 2',
+        after: 'MVP',
+      })
+      // Third before (first of Release 2) and third after (last of the MVP): no change of rank.
+      expect(changed['shape:wishlist']?.rank).toBeUndefined()
+      expect(changed['shape:search']).toBeUndefined()
+    }
+    // Backwards, what was added is what was removed.
+    const back = await get(`/versions/${second}/diff?against=${first}`)
+    expect(back.body.added.map((item: { id: string }) => item.id)).toEqual(['shape:invoice'])
+  })
+
+  it('answers 400 without `against`, 404 for a version of no board of yours, and nothing to non-members or without a session', async () => {
+    const { running, owner, boardId, get } = await smallMap()
+    const version = (await finish(running.port, owner.cookie, boardId, 'W1')).body.versionId
+    expect((await get(`/versions/${version}/diff`)).status).toBe(400)
+    expect((await get(`/versions/${version}/diff?against=v_nope`)).status).toBe(404)
+    expect((await get(`/versions/v_nope/diff?against=live`)).status).toBe(404)
+    expect((await get(`/versions/v_nope/board`)).status).toBe(404)
+    const stranger = await signUp(running.port, 'Sam')
+    expect((await get(`/versions/${version}/diff?against=live`, stranger.cookie)).status).toBe(404)
+    expect((await get(`/versions/${version}/board`, stranger.cookie)).status).toBe(404)
+    expect((await get(`/versions/${version}/board`, '')).status).toBe(404)
+    // Another board's version is not found through this one.
+    const other = await createBoard(running.port, owner.cookie, 'Other')
+    const otherVersion = (await finish(running.port, owner.cookie, other, 'O1')).body.versionId
+    expect((await get(`/versions/${otherVersion}/board`)).status).toBe(404)
+  })
+
+  it('gives the board as it was when finished, as a board file, to any member, and its items link there', async () => {
+    const { client, running, owner, boardId, get } = await smallMap()
+    const finished = (await finish(running.port, owner.cookie, boardId, 'Workshop 1')).body
+    const records = getRecords(client.doc)
+    client.doc.transact(() => records.delete('shape:search'))
+    await waitFor(async () => (await get('/backlog')).body.items.length === 3)
+
+    const viewer = await signUp(running.port, 'Vera')
+    await addMember(running.port, owner.cookie, boardId, viewer.cookie, 'viewer')
+    const file = await get(`/versions/${finished.versionId}/board`, viewer.cookie)
+    expect(file.status).toBe(200)
+    expect(file.body).toMatchObject({
+      format: 'refinery-board',
+      version: 1,
+      title: 'Checkout, revisited · Workshop 1',
+    })
+    const search = file.body.records.find((record: { id: string }) => record.id === 'shape:search')
+    expect(search.props).toMatchObject({
+      title: 'Search, with "filters"',
+      acceptance: ['finds by name', 'finds by tag'],
+    })
+    expect(finished.backlog.items[0].url).toBe(
+      `http://localhost:${running.port}/b/${boardId}/versions/${finished.versionId}?card=shape%3Asearch`,
+    )
+  })
+})
+
 describe('the story-map template', () => {
   it('starts a board with journey steps and the slices MVP, Release 2 and Later, as valid records', async () => {
     const running = await startTestServer()

@@ -85,7 +85,7 @@ function watch(doc: Y.Doc, live: LiveBacklog): void {
   })
 }
 
-function liveBacklog(doc: Y.Doc, options: Parameters<typeof backlogFromDoc>[1]): Backlog {
+export function liveBacklog(doc: Y.Doc, options: Parameters<typeof backlogFromDoc>[1]): Backlog {
   let live = liveBacklogs.get(doc)
   if (!live) {
     live = { backlog: null, layout: null }
@@ -138,11 +138,13 @@ export function backlogRoutes({ boards, versions, documents, publicUrl }: Backlo
       // The state and its backlog are taken in one synchronous read: exactly the same document.
       const { state, backlog } = await documents.read(boardId, (doc) => ({
         state: Y.encodeStateAsUpdate(doc),
+        // Its items link to the board as it was then, opened read-only, not to the board as it is now.
         backlog: liveBacklog(doc, {
           boardId,
           versionId,
           generatedAt: new Date().toISOString(),
-          cardUrl: cardUrl(boardId),
+          cardUrl: (cardId) =>
+            `${publicUrl}/b/${encodeURIComponent(boardId)}/versions/${versionId}?card=${encodeURIComponent(cardId)}`,
         }),
       }))
       await versions.save({

@@ -166,6 +166,21 @@ const httpRoutes: HttpRoute[] = [
     checkBody: (body, f) => expect(body).toMatchObject({ boardId: f.boardId, versionId: f.versionId }),
   },
   {
+    method: 'GET',
+    path: (f) => `/api/boards/${f.boardId}/versions/${f.versionId}/diff?against=live`,
+    capability: 'board:read',
+    success: 200,
+    checkBody: (body) => expect(body).toEqual({ added: [], removed: [], changed: [] }),
+  },
+  {
+    method: 'GET',
+    path: (f) => `/api/boards/${f.boardId}/versions/${f.versionId}/board`,
+    capability: 'board:read',
+    success: 200,
+    checkBody: (body, f) =>
+      expect(body.records.map((record: { id: string }) => record.id)).toContain(f.cardId),
+  },
+  {
     method: 'POST',
     path: (f) => `/api/boards/${f.boardId}/finish`,
     body: { name: 'After the workshop' },

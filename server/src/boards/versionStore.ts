@@ -78,4 +78,13 @@ export class VersionStore {
     )
     return row && (JSON.parse(row.backlog) as Backlog)
   }
+
+  /** The document as it was when the version was finished, as a Yjs update. */
+  async state(boardId: string, versionId: string): Promise<Uint8Array | undefined> {
+    const row = await this.sql.get<{ state: Uint8Array }>(
+      'SELECT state FROM board_versions WHERE board_id = ? AND id = ?',
+      [boardId, versionId],
+    )
+    return row && new Uint8Array(row.state)
+  }
 }

@@ -121,7 +121,6 @@ export class HiddenVoting {
   private inTurn<T>(boardId: string, step: () => Promise<T>): Promise<T> {
     return this.sql.exclusive(`voting:${boardId}`, step)
   }
-
 }
 
 /** A `votes` key is `cardId|userId`; card ids hold no `|`, so the last one splits them. */

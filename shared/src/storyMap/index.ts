@@ -14,6 +14,14 @@ export {
   toBacklog,
   type Votes,
 } from './backlog'
+export {
+  type BacklogDiff,
+  type ChangedItem,
+  DIFF_FIELDS,
+  type DiffField,
+  diffBacklogs,
+  type FieldChange,
+} from './diff'
 export { toJiraCsv } from './jiraCsv'
 export { type BacklogMarkdownOptions, toBacklogMarkdown } from './markdown'
 export {
