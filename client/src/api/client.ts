@@ -1,6 +1,8 @@
 import type {
   ApiErrorBody,
   Backlog,
+  BacklogDiff,
+  BoardFile,
   BoardTemplate,
   BoardView,
   CreatedInvite,
@@ -168,6 +170,15 @@ export const api = {
   versions: (id: string) => request<{ versions: VersionView[] }>('GET', `${board(id)}/versions`),
   versionBacklog: (id: string, versionId: string) =>
     request<Backlog>('GET', `${board(id)}/versions/${encodeURIComponent(versionId)}/backlog`),
+  /** What changed from a finished version to another, or to the live board (`against` = `'live'`). */
+  diff: (id: string, versionId: string, against: string) =>
+    request<BacklogDiff>(
+      'GET',
+      `${board(id)}/versions/${encodeURIComponent(versionId)}/diff?against=${encodeURIComponent(against)}`,
+    ),
+  /** The board as it was when the version was finished (a board file), to show read-only. */
+  versionBoard: (id: string, versionId: string) =>
+    request<BoardFile>('GET', `${board(id)}/versions/${encodeURIComponent(versionId)}/board`),
   /** Stores an image for the board; its answer's `src` is what the asset record keeps (CONTRACT section 5). */
   uploadImage: (id: string, file: Blob, options?: UploadOptions) =>
     upload<{ src: string }>(`${board(id)}/assets`, file, options),

@@ -7,6 +7,9 @@ import { useRoute } from './router'
 
 // The editor is most of the app's weight; the home page does not wait for it.
 const BoardPage = lazy(async () => ({ default: (await import('../board/BoardPage')).BoardPage }))
+const VersionBoardPage = lazy(async () => ({
+  default: (await import('../versions/VersionBoardPage')).VersionBoardPage,
+}))
 const BacklogPage = lazy(async () => ({ default: (await import('../backlog/BacklogPage')).BacklogPage }))
 
 export function App() {
@@ -30,6 +33,12 @@ export function App() {
       return (
         <Suspense fallback={<p className="page-loading">Opening the backlog…</p>}>
           <BacklogPage key={route.boardId} boardId={route.boardId} />
+        </Suspense>
+      )
+    case 'version':
+      return (
+        <Suspense fallback={<p className="page-loading">Opening the version…</p>}>
+          <VersionBoardPage key={route.versionId} boardId={route.boardId} versionId={route.versionId} />
         </Suspense>
       )
     case 'not-found':

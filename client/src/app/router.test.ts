@@ -16,12 +16,19 @@ describe('routeFor', () => {
     expect(routeFor('/signup')).toEqual({ page: 'sign-up' })
     expect(routeFor('/join/Abc_def-1234567')).toEqual({ page: 'join', token: 'Abc_def-1234567' })
     expect(routeFor('/b/sprint-12/backlog')).toEqual({ page: 'backlog', boardId: 'sprint-12' })
+    expect(routeFor('/b/sprint-12/versions/v_Ab9-x_')).toEqual({
+      page: 'version',
+      boardId: 'sprint-12',
+      versionId: 'v_Ab9-x_',
+    })
   })
 
   it('sends anything else to the not-found page', () => {
     expect(routeFor('/join/short')).toEqual({ page: 'not-found' })
     expect(routeFor('/b/')).toEqual({ page: 'not-found' })
     expect(routeFor('/b/a/b')).toEqual({ page: 'not-found' })
+    expect(routeFor('/b/a/versions/')).toEqual({ page: 'not-found' })
+    expect(routeFor('/b/a/versions/v.1')).toEqual({ page: 'not-found' })
     expect(routeFor('/b/%20')).toEqual({ page: 'not-found' })
     expect(routeFor('/settings')).toEqual({ page: 'not-found' })
   })

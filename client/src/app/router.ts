@@ -8,6 +8,7 @@ export type Route =
   | { page: 'join'; token: string }
   | { page: 'board'; boardId: string }
   | { page: 'backlog'; boardId: string }
+  | { page: 'version'; boardId: string; versionId: string }
   | { page: 'not-found' }
 
 export function routeFor(pathname: string): Route {
@@ -20,6 +21,10 @@ export function routeFor(pathname: string): Route {
   if (boardId && isBoardId(boardId)) return { page: 'board', boardId }
   const backlogOf = /^\/b\/([^/]+)\/backlog\/?$/.exec(pathname)?.[1]
   if (backlogOf && isBoardId(backlogOf)) return { page: 'backlog', boardId: backlogOf }
+  const version = /^\/b\/([^/]+)\/versions\/([A-Za-z0-9_-]{1,100})\/?$/.exec(pathname)
+  if (version?.[1] && version[2] && isBoardId(version[1])) {
+    return { page: 'version', boardId: version[1], versionId: version[2] }
+  }
   return { page: 'not-found' }
 }
 

@@ -1,51 +1,37 @@
 import { type Backlog, type BacklogItem, type BoardView, can, type VersionView } from '@refinery/shared'
-import { type FormEvent, useCallback, useEffect, useId, useState, useSyncExternalStore } from 'react'
+import { type FormEvent, useId, useMemo, useState, useSyncExternalStore } from 'react'
 import { ApiError, api, errorMessage } from '../api/client'
+import { formatDate } from '../app/formatDate'
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import { navigate } from '../app/router'
 import { useDocumentTitle } from '../app/useDocumentTitle'
+import { isStatus, useLoaded } from '../app/useLoaded'
 import { signInPath, useMe } from '../auth/me'
-import { boardPath } from '../board/boardId'
+import { boardPath, versionBoardPath } from '../board/boardId'
 import { MOSCOW_LABELS } from '../storyMap/cardFields'
 import { groupByRelease, inAppPath, pointsText, type ReleaseGroup } from './backlogGroups'
+import { BacklogChanges, CompareForm } from './CompareVersions'
 import './backlog.css'
-
-type Loaded<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'failed'; error: unknown }
 
 function onLocationChange(notify: () => void): () => void {
   window.addEventListener('popstate', notify)
   return () => window.removeEventListener('popstate', notify)
 }
 
-/** The finished version shown (`?version=<id>`), or null for the live backlog. */
-function useVersionId(): string | null {
+/** What the page shows, from its query: a finished version (`?version=`), a comparison, or the live backlog. */
+function useBacklogQuery() {
   const search = useSyncExternalStore(onLocationChange, () => window.location.search)
-  return new URLSearchParams(search).get('version')
-}
-
-/** Loads `load()` again whenever `key` changes; `reload` loads it once more. */
-function useLoaded<T>(key: string | null, load: (() => Promise<T>) | null): Loaded<T> & { reload(): void } {
-  const [state, setState] = useState<Loaded<T>>({ status: 'loading' })
-  const [round, setRound] = useState(0)
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is a new function every render; `key` names what it loads
-  useEffect(() => {
-    if (!load) return
-    let current = true
-    setState((before) => (before.status === 'ready' && round > 0 ? before : { status: 'loading' }))
-    load().then(
-      (value) => current && setState({ status: 'ready', value }),
-      (error: unknown) => current && setState({ status: 'failed', error }),
-    )
-    return () => {
-      current = false
+  return useMemo(() => {
+    const query = new URLSearchParams(search)
+    const compare = query.get('compare')
+    const against = query.get('against')
+    return {
+      versionId: query.get('version'),
+      comparison: compare && against ? { from: compare, against } : null,
     }
-  }, [key, round])
-  const reload = useCallback(() => setRound((n) => n + 1), [])
-  return { ...state, reload }
+  }, [search])
 }
-
-const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.status === status
 
 export function BacklogPage({ boardId }: { boardId: string }) {
   const me = useMe()
@@ -109,7 +95,7 @@ function Unavailable({ error }: { error: unknown }) {
 }
 
 function BacklogView({ board }: { board: BoardView }) {
-  const versionId = useVersionId()
+  const { versionId, comparison } = useBacklogQuery()
   const backlog = useLoaded<Backlog>(`${board.id}/${versionId ?? 'live'}`, () =>
     versionId ? api.versionBacklog(board.id, versionId) : api.backlog(board.id),
   )
@@ -138,47 +124,75 @@ function BacklogView({ board }: { board: BoardView }) {
       </header>
 
       <div className="backlog-page__body">
-        <section className="backlog-page__main">
-          <div className="backlog-page__heading">
-            <div>
-              <h1>{versionId ? (version?.name ?? 'Finished version') : 'Backlog'}</h1>
-              <p className="muted">
-                {versionId ? (
-                  <>
-                    Frozen {version ? formatDate(version.createdAt) : ''} ·{' '}
-                    <Link to={here} className="backlog-page__live-link" data-testid="live-backlog-link">
-                      See the live backlog
-                    </Link>
-                  </>
-                ) : (
-                  'Live from the board: ranked by release, then MoSCoW, then dots, then row and step.'
-                )}
-              </p>
+        {comparison ? (
+          <section className="backlog-page__main">
+            <div className="backlog-page__heading">
+              <div>
+                <h1>What changed</h1>
+                <p className="muted">
+                  Cards added, removed, re-ranked, re-estimated and moved between releases ·{' '}
+                  <Link to={here} data-testid="live-backlog-link">
+                    Back to the backlog
+                  </Link>
+                </p>
+              </div>
             </div>
-            <Downloads boardId={board.id} versionId={versionId} />
-          </div>
+            {versions.status === 'ready' && (
+              <BacklogChanges
+                boardId={board.id}
+                versions={versions.value}
+                from={comparison.from}
+                against={comparison.against}
+              />
+            )}
+          </section>
+        ) : (
+          <section className="backlog-page__main">
+            <div className="backlog-page__heading">
+              <div>
+                <h1>{versionId ? (version?.name ?? 'Finished version') : 'Backlog'}</h1>
+                <p className="muted">
+                  {versionId ? (
+                    <>
+                      Frozen {version ? formatDate(version.createdAt) : ''} ·{' '}
+                      <Link to={versionBoardPath(board.id, versionId)} data-testid="version-board-link">
+                        The board as it was
+                      </Link>{' '}
+                      ·{' '}
+                      <Link to={here} className="backlog-page__live-link" data-testid="live-backlog-link">
+                        See the live backlog
+                      </Link>
+                    </>
+                  ) : (
+                    'Live from the board: ranked by release, then MoSCoW, then dots, then row and step.'
+                  )}
+                </p>
+              </div>
+              <Downloads boardId={board.id} versionId={versionId} />
+            </div>
 
-          {finished && !versionId && (
-            <p className="notice notice--ok" role="status" data-testid="finished-notice">
-              Finished “{finished.name}”. It is kept as it is now, with its own downloads.{' '}
-              <Link to={`${here}?version=${encodeURIComponent(finished.versionId)}`}>Open it</Link>
-            </p>
-          )}
+            {finished && !versionId && (
+              <p className="notice notice--ok" role="status" data-testid="finished-notice">
+                Finished “{finished.name}”. It is kept as it is now, with its own downloads.{' '}
+                <Link to={`${here}?version=${encodeURIComponent(finished.versionId)}`}>Open it</Link>
+              </p>
+            )}
 
-          {backlog.status === 'loading' && (
-            <p className="muted backlog-page__loading">Loading the backlog…</p>
-          )}
-          {backlog.status === 'failed' && (
-            <p className="notice notice--error" role="alert">
-              {isStatus(backlog.error, 404)
-                ? 'This version does not exist on this board.'
-                : backlog.error instanceof ApiError
-                  ? backlog.error.message
-                  : 'The backlog could not be loaded.'}
-            </p>
-          )}
-          {backlog.status === 'ready' && <BacklogItems backlog={backlog.value} />}
-        </section>
+            {backlog.status === 'loading' && (
+              <p className="muted backlog-page__loading">Loading the backlog…</p>
+            )}
+            {backlog.status === 'failed' && (
+              <p className="notice notice--error" role="alert">
+                {isStatus(backlog.error, 404)
+                  ? 'This version does not exist on this board.'
+                  : backlog.error instanceof ApiError
+                    ? backlog.error.message
+                    : 'The backlog could not be loaded.'}
+              </p>
+            )}
+            {backlog.status === 'ready' && <BacklogItems backlog={backlog.value} />}
+          </section>
+        )}
 
         <aside className="backlog-page__side">
           {!versionId && can(board.role, 'board:finish') && (
@@ -211,24 +225,30 @@ function BacklogView({ board }: { board: BoardView }) {
                       {entry.name}
                     </Link>
                     <span className="muted">
-                      {formatDate(entry.createdAt)} · {entry.items} {entry.items === 1 ? 'story' : 'stories'}
+                      {formatDate(entry.createdAt)} · {entry.items} {entry.items === 1 ? 'story' : 'stories'}{' '}
+                      ·{' '}
+                      <Link to={versionBoardPath(board.id, entry.id)} className="backlog-versions__board">
+                        board
+                      </Link>
                     </span>
                   </li>
                 ))}
               </ul>
             )}
           </section>
+          {versions.status === 'ready' && versions.value.length > 0 && (
+            <CompareForm
+              key={`${comparison?.from}→${comparison?.against}`}
+              boardId={board.id}
+              versions={versions.value}
+              from={comparison?.from ?? null}
+              against={comparison?.against ?? null}
+            />
+          )}
         </aside>
       </div>
     </main>
   )
-}
-
-function formatDate(iso: string): string {
-  const date = new Date(iso)
-  return Number.isNaN(date.getTime())
-    ? iso
-    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
 function Downloads({ boardId, versionId }: { boardId: string; versionId: string | null }) {

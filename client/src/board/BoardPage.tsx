@@ -1,5 +1,4 @@
 import { can } from '@refinery/shared'
-import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { createContext, useCallback, useContext, useEffect, useState } from 'react'
 import {
   CenteredTopPanelContainer,
@@ -20,10 +19,8 @@ import { PRESENCE_OPTIONS } from '../sync/presence'
 import { BoardHeader } from './BoardHeader'
 import { BoardContext, type OpenBoard } from './boardContext'
 import { type BoardSession, openBoardSession } from './boardSession'
+import { tldrawAssetUrls } from './tldrawAssets'
 import { explainRefusal, useBoardAccess } from './useBoardAccess'
-
-/** tldraw's fonts, icons and translations, from this build rather than tldraw's CDN. */
-const assetUrls = getAssetUrlsByImport()
 
 /** Videos are not stored by the server; images only of the types it takes (the file picker offers just those). */
 const NO_VIDEOS: readonly string[] = []
@@ -157,7 +154,7 @@ function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession
         options={PRESENCE_OPTIONS}
         shapeUtils={storyMapShapeUtils}
         overrides={storyMapOverrides}
-        assetUrls={assetUrls}
+        assetUrls={tldrawAssetUrls}
         acceptedImageMimeTypes={IMAGE_TYPES}
         acceptedVideoMimeTypes={NO_VIDEOS}
         // Pasted and dropped files are checked against the server's limit by the board's own handler

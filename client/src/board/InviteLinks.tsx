@@ -1,6 +1,7 @@
 import { INVITE_ROLES, type InviteRole, type InviteView } from '@refinery/shared'
 import { useCallback, useEffect, useState } from 'react'
 import { api } from '../api/client'
+import { formatDate } from '../app/formatDate'
 import './invites.css'
 import { ROLE_NAMES } from './roleNames'
 
@@ -105,8 +106,7 @@ function InviteLinkRow({ invite, revoke }: { invite: InviteView; revoke: () => v
       <div className="invite-link__meta">
         <strong>{name} link</strong>
         <span className="muted" data-testid="invite-expiry">
-          expires{' '}
-          {new Date(invite.expiresAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
+          expires {formatDate(invite.expiresAt)}
         </span>
         <button type="button" className="button button--small" onClick={revoke} data-testid="revoke-invite">
           Revoke

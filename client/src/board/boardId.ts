@@ -8,3 +8,8 @@ export function isBoardId(value: string): boolean {
 export function boardPath(boardId: string): string {
   return `/b/${boardId}`
 }
+
+/** A finished version of the board, opened read-only as it was. */
+export function versionBoardPath(boardId: string, versionId: string): string {
+  return `/b/${boardId}/versions/${encodeURIComponent(versionId)}`
+}
