@@ -1,5 +1,6 @@
 export * from './api'
 export * from './boardFile'
+export * from './comments'
 export * from './facilitation'
 export * from './json'
 export * from './orphans'
