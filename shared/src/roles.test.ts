@@ -6,6 +6,7 @@ describe('can', () => {
     'board:read': ['owner', 'editor', 'voter', 'viewer'],
     'board:edit': ['owner', 'editor'],
     'board:vote': ['owner', 'editor', 'voter'],
+    'board:comment': ['owner', 'editor', 'voter'],
     'board:finish': ['owner', 'editor'],
     'board:configure': ['owner'],
     'board:delete': ['owner'],

@@ -13,6 +13,8 @@ export type Capability =
   | 'board:edit'
   /** Place and take back dots. */
   | 'board:vote'
+  /** Ask questions and comment on cards, reply, and mark one's own questions answered. */
+  | 'board:comment'
   /** Freeze a named version of the board. */
   | 'board:finish'
   /** Rename the board, change its vote budget. */
@@ -27,13 +29,14 @@ const CAPABILITIES: Record<Role, ReadonlySet<Capability>> = {
     'board:read',
     'board:edit',
     'board:vote',
+    'board:comment',
     'board:finish',
     'board:configure',
     'board:delete',
     'members:manage',
   ]),
-  editor: new Set<Capability>(['board:read', 'board:edit', 'board:vote', 'board:finish']),
-  voter: new Set<Capability>(['board:read', 'board:vote']),
+  editor: new Set<Capability>(['board:read', 'board:edit', 'board:vote', 'board:comment', 'board:finish']),
+  voter: new Set<Capability>(['board:read', 'board:vote', 'board:comment']),
   viewer: new Set<Capability>(['board:read']),
 }
 

@@ -1,5 +1,6 @@
 import { defaultStoryCardProps, STORY_CARD, storyText } from '@refinery/shared'
 import { BaseBoxShapeUtil, HTMLContainer, useEditor, useValue } from 'tldraw'
+import { boardCommentsOf } from '../comments/boardComments'
 import { MOSCOW_LABELS } from './cardFields'
 import { HIDDEN_VOTING_NOTE, hiddenVotingOf } from './hiddenVoting'
 import { type StoryCardShape, storyCardShapeProps } from './shapeProps'
@@ -41,6 +42,10 @@ function StoryCard({ shape }: { shape: StoryCardShape }) {
   const editor = useEditor()
   const dots = useValue('card dots', () => voteTotalsOf(editor).get().get(shape.id) ?? 0, [editor, shape.id])
   const hidden = useValue('voting hidden', () => hiddenVotingOf(editor).get(), [editor])
+  const questions = useValue('open questions', () => boardCommentsOf(editor).open.get().get(shape.id) ?? 0, [
+    editor,
+    shape.id,
+  ])
   const { w, h, title, estimate, moscow, labels } = shape.props
   const story = storyText(shape.props)
   return (
@@ -51,6 +56,16 @@ function StoryCard({ shape }: { shape: StoryCardShape }) {
     >
       <div className="story-card__top">
         <span className="story-card__moscow">{moscow ? MOSCOW_LABELS[moscow] : 'No priority'}</span>
+        {questions > 0 && (
+          <span
+            className="story-card__questions"
+            data-testid="card-questions"
+            data-questions={questions}
+            title={`${questions} open ${questions === 1 ? 'question' : 'questions'}`}
+          >
+            ?{questions}
+          </span>
+        )}
         {estimate !== null && (
           <span className="story-card__estimate" title={`Estimate: ${estimate}`}>
             {estimate}

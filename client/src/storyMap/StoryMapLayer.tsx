@@ -2,6 +2,7 @@ import type { MyVotes } from '@refinery/shared'
 import { useEffect } from 'react'
 import { type Editor, react, type TLShapeId, useEditor, useValue } from 'tldraw'
 import { Link } from '../app/Link'
+import { OpenQuestions, useCommentsBinding } from '../comments/OpenQuestions'
 import { keepPastedCardsInSight } from './copies'
 import { endPanelEditingOnPress } from './editing'
 import { bindHiddenVoting, hiddenVotingOf, ownTotals } from './hiddenVoting'
@@ -88,6 +89,7 @@ export function StoryMapLayer() {
   useEffect(() => keepSlicesSpanningSteps(editor), [editor])
   useVoteTotals(editor, dots.votes?.mine)
   useOpeningView(editor)
+  useCommentsBinding(editor)
   if (!board) return null
   return (
     <>
@@ -103,6 +105,7 @@ function MapBar({ board, dots }: { board: StoryMapBoard; dots: MyDots | null }) 
   return (
     <div className="story-map-bar">
       {board.role === 'owner' && <VotingControl boardId={board.boardId} />}
+      <OpenQuestions />
       {votes && (
         <span
           className="story-map-bar__dots"

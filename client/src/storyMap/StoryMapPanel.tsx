@@ -20,6 +20,7 @@ import {
   useState,
 } from 'react'
 import { type Editor, useEditor, useReadonly, useValue } from 'tldraw'
+import { CardThread } from '../comments/CardThread'
 import { addLabels, estimateFrom, MOSCOW_LABELS, moscowFrom, replaced, without } from './cardFields'
 import { capList, LIST_FULL } from './fieldLimits'
 import { HIDDEN_VOTING_NOTE, hiddenVotingOf } from './hiddenVoting'
@@ -126,6 +127,7 @@ export function StoryMapPanel({ board, dots }: { board: StoryMapBoard; dots: MyD
           ) : (
             <ReadOnlyText title={shape.props.name || 'Untitled release'} text="" />
           ))}
+        {isStoryCard(shape) && <CardThread key={shape.id} cardId={shape.id} />}
       </div>
       {/* Below the fields rather than among them, so voting never needs a scroll. */}
       {isStoryCard(shape) && <CardDots card={shape} board={board} dots={dots} />}
