@@ -20,6 +20,8 @@ export type Capability =
   | 'board:delete'
   /** Invite people, change and remove members, revoke invites. */
   | 'members:manage'
+  /** Lock and unlock shapes; change what is locked. */
+  | 'board:lock'
 
 /** What each role may do: the one table server and client both read. */
 const CAPABILITIES: Record<Role, ReadonlySet<Capability>> = {
@@ -31,6 +33,7 @@ const CAPABILITIES: Record<Role, ReadonlySet<Capability>> = {
     'board:configure',
     'board:delete',
     'members:manage',
+    'board:lock',
   ]),
   editor: new Set<Capability>(['board:read', 'board:edit', 'board:vote', 'board:finish']),
   voter: new Set<Capability>(['board:read', 'board:vote']),
