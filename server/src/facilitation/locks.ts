@@ -12,6 +12,7 @@ import {
 } from '@refinery/shared'
 import { Hono } from 'hono'
 import * as Y from 'yjs'
+import { requireUser } from '../auth/middleware'
 import { boardAccess } from '../boards/access'
 import type { BoardStore } from '../boards/boardStore'
 import type { BoardDocuments } from '../boards/routes'
@@ -63,23 +64,23 @@ export function lockRoutes({ boards, documents }: LockDeps) {
   const notOnBoard = 'Only a shape on this board can be locked'
 
   return new Hono<AppEnv>()
-    .get('/:id/locks', boardAccess(boards, 'board:read'), async (c) => {
+    .get('/:id/locks', requireUser, boardAccess(boards, 'board:read'), async (c) => {
       const locks = await documents.read(c.var.board.id, lockedShapesOf)
       c.header('Cache-Control', 'no-store')
       return c.json({ locks } satisfies LocksAnswer)
     })
-    .put('/:id/locks', owners, jsonBody(LocksBody), async (c) => {
+    .put('/:id/locks', requireUser, owners, jsonBody(LocksBody), async (c) => {
       const { shapeIds, locked } = c.req.valid('json')
       const locks = await documents.change(c.var.board.id, (doc) => setLocks(doc, shapeIds, locked))
       if (!locks) return apiError(c, 404, 'shape_not_found', notOnBoard)
       return c.json({ locks } satisfies LocksAnswer)
     })
-    .post('/:id/locks/backbone', owners, jsonBody(LockBody), async (c) => {
+    .post('/:id/locks/backbone', requireUser, owners, jsonBody(LockBody), async (c) => {
       const { locked } = c.req.valid('json')
       const locks = await documents.change(c.var.board.id, (doc) => setLocks(doc, backboneOf(doc), locked))
       return c.json({ locks: locks ?? [] } satisfies LocksAnswer)
     })
-    .put('/:id/locks/:shapeId', owners, jsonBody(LockBody), async (c) => {
+    .put('/:id/locks/:shapeId', requireUser, owners, jsonBody(LockBody), async (c) => {
       const { locked } = c.req.valid('json')
       const shapeId = c.req.param('shapeId')
       const locks = await documents.change(c.var.board.id, (doc) => setLocks(doc, [shapeId], locked))
