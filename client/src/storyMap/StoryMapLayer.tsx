@@ -2,6 +2,8 @@ import type { MyVotes } from '@refinery/shared'
 import { useEffect } from 'react'
 import { type Editor, react, type TLShapeId, useEditor, useValue } from 'tldraw'
 import { Link } from '../app/Link'
+import { LockBadges } from '../facilitation/LockBadges'
+import { LockControls } from '../facilitation/LockControls'
 import { keepPastedCardsInSight } from './copies'
 import { endPanelEditingOnPress } from './editing'
 import { bindHiddenVoting, hiddenVotingOf, ownTotals } from './hiddenVoting'
@@ -93,6 +95,8 @@ export function StoryMapLayer() {
     <>
       <StoryMapPanel board={board} dots={dots} />
       <MapBar board={board} dots={board.canVote ? dots : null} />
+      <LockBadges board={board} />
+      <LockControls board={board} />
     </>
   )
 }
