@@ -38,6 +38,9 @@ async function dragBy(page: Page, id: string, dx: number, dy: number) {
   await drag(page, from, { x: from.x + dx, y: from.y + dy })
 }
 
+// Three people in three browsers on two shared cores: more than the default minute.
+test.setTimeout(120_000)
+
 test('an owner locks the backbone in one click: an editor can neither move nor delete a journey step until it is unlocked', async ({
   browser,
 }) => {
