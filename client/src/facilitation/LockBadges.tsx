@@ -4,6 +4,7 @@ import { type TLShapeId, useEditor, useValue } from 'tldraw'
 import type { StoryMapBoard } from '../storyMap/useStoryMapBoard'
 import { bindLocks, lockedShapesAtom, protectLockedShapes } from './locks'
 import './locks.css'
+import './summon.css'
 
 /** How long the notice stays after the last try to change a locked shape. */
 const NOTICE_MS = 3000
@@ -60,7 +61,7 @@ export function LockBadges({ board }: { board: StoryMapBoard }) {
         </span>
       ))}
       {notice && (
-        <output className="lock-notice" data-testid="lock-notice">
+        <output className="summon-toast lock-notice" data-testid="lock-notice">
           {notice}
         </output>
       )}

@@ -7,15 +7,12 @@ import {
   cleanupAfterEach,
   closeCode,
   connectClient,
-  databaseUrlWithSchema,
-  dropSchema,
-  freshSchema,
   membersOfEveryRole,
   openRawSocket,
+  restartableServer,
   serverDataEngines,
-  startTestServer,
-  TEST_REDIS_URL,
   type TestClient,
+  twoInstances,
   waitFor,
   waitForSync,
 } from '../../test/helpers'
@@ -61,10 +58,7 @@ const xOf = (doc: Y.Doc, id: string) => getRecords(doc).get(id)?.get('x')
 
 describe.each(engines)('shape locks on %s', (_engine, storage) => {
   async function workshop() {
-    const data = await storage()
-    const running = await startTestServer(data)
-    let stopped = false
-    cleanup(() => (stopped ? undefined : running.close()))
+    const { running, restart } = await restartableServer(await storage(), cleanup)
     const { port } = running
     const { boardId, people, outsider } = await membersOfEveryRole(port)
     const ownerClient = await mapTheJourney(port, boardId, people.owner.cookie)
@@ -73,13 +67,6 @@ describe.each(engines)('shape locks on %s', (_engine, storage) => {
     })
     const send = (method: string, rest: string, cookie: string, body?: unknown) =>
       api(port, locksPath(boardId, rest), { method, cookie, ...(body === undefined ? {} : { body }) })
-    const restart = async () => {
-      stopped = true
-      await running.close()
-      const again = await startTestServer(data)
-      cleanup(() => again.close())
-      return again
-    }
     return { running, port, boardId, people, outsider, ownerClient, send, restart }
   }
 
@@ -205,13 +192,7 @@ describe.each(engines)('shape locks on %s', (_engine, storage) => {
 
 describe('shape locks across instances', () => {
   it('a lock set on instance A reaches B through Redis, and B refuses an editor’s change to it', async () => {
-    const schema = freshSchema()
-    cleanup(() => dropSchema(schema))
-    const shared = { databaseUrl: await databaseUrlWithSchema(schema), redisUrl: TEST_REDIS_URL }
-    const a = await startTestServer(shared)
-    cleanup(() => a.close())
-    const b = await startTestServer(shared)
-    cleanup(() => b.close())
+    const { a, b } = await twoInstances(cleanup)
     const { boardId, people } = await membersOfEveryRole(a.port)
     await mapTheJourney(a.port, boardId, people.owner.cookie)
     const onB = connectClient(b.port, boardId, { cookie: people.editor.cookie })
