@@ -10,14 +10,15 @@ import './summon.css'
 const NOTICE_MS = 3000
 
 /**
- * The board's locks on the canvas: a lock badge on every locked shape for everyone, and for everyone
- * but owners the locked shapes kept out of their hands, with a notice when they try. The Y.Doc is
+ * The board's locks on the canvas: a lock badge on every locked shape for everyone, and for editors
+ * the locked shapes kept out of their hands, with a notice when they try. The Y.Doc is
  * reached through `window.refinery`, which the board sets before this component's effects run.
  */
 export function LockBadges({ board }: { board: StoryMapBoard }) {
   const editor = useEditor()
   const [notice, setNotice] = useState<string | null>(null)
-  const bypassesLocks = can(board.role, 'board:lock')
+  // Voters and viewers change nothing anyway, and keep selecting a locked card to place their dots.
+  const held = board.canEdit && !can(board.role, 'board:lock')
 
   useEffect(() => {
     const open = window.refinery
@@ -25,8 +26,8 @@ export function LockBadges({ board }: { board: StoryMapBoard }) {
     return bindLocks(open.ydoc, lockedShapesAtom(editor))
   }, [editor])
   useEffect(
-    () => (bypassesLocks ? undefined : protectLockedShapes(editor, lockedShapesAtom(editor), setNotice)),
-    [editor, bypassesLocks],
+    () => (held ? protectLockedShapes(editor, lockedShapesAtom(editor), setNotice) : undefined),
+    [editor, held],
   )
   useEffect(() => {
     if (notice === null) return

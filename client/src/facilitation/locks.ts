@@ -36,7 +36,7 @@ export function lockNotice(shape: TLShape | undefined): string {
 }
 
 /**
- * For everyone but owners: a locked shape cannot be selected, edited, moved, resized or deleted from
+ * For editors (owners may change locked shapes): a locked shape cannot be selected, edited, moved, resized or deleted from
  * this page, and trying says why. The server refuses such a change anyway (close code 4423); this
  * keeps people from making it. Only this person's own changes: the server's and others' still arrive.
  */
