@@ -20,6 +20,7 @@ import { versionRoutes } from './boards/versionRoutes'
 import { VersionStore } from './boards/versionStore'
 import type { Config } from './config'
 import { HiddenVoting } from './facilitation/hiddenVotes'
+import { lockRoutes } from './facilitation/locks'
 import { facilitationRoutes } from './facilitation/routes'
 import { summonRoutes } from './facilitation/summon'
 import { votingRoutes } from './facilitation/votingRoutes'
@@ -169,6 +170,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     )
     .route('/api/boards', facilitationRoutes({ boards, documents: sync }))
     .route('/api/boards', votingRoutes({ boards, voting }))
+    .route('/api/boards', lockRoutes({ boards, documents: sync }))
     .route('/api/invites', inviteRoutes({ ...boardDeps, guestLimits, trustProxy: config.trustProxy }))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')

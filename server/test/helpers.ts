@@ -412,6 +412,35 @@ export function storageEngines(
 export type ServerData = { dataDir: string } | { databaseUrl: string }
 
 /**
+ * A test server on `data` that a test can stop and start again on the same data (what a restart keeps);
+ * whichever runs last is closed after the test.
+ */
+export async function restartableServer(data: ServerData, cleanup: (undo: () => unknown) => void) {
+  let current = await startTestServer(data)
+  cleanup(() => current.close())
+  return {
+    running: current,
+    async restart() {
+      await current.close()
+      current = await startTestServer(data)
+      return current
+    },
+  }
+}
+
+/** Two instances on one fresh PostgreSQL schema and Redis, as a scaled-out deployment runs. */
+export async function twoInstances(cleanup: (undo: () => unknown) => void) {
+  const schema = freshSchema()
+  cleanup(() => dropSchema(schema))
+  const shared = { databaseUrl: await databaseUrlWithSchema(schema), redisUrl: TEST_REDIS_URL }
+  const a = await startTestServer(shared)
+  cleanup(() => a.close())
+  const b = await startTestServer(shared)
+  cleanup(() => b.close())
+  return { a, b }
+}
+
+/**
  * Fresh data for a test server on each engine, for `describe.each`; each is removed after its test (the
  * schema last, after the servers that used it have closed).
  */

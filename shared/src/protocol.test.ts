@@ -26,6 +26,7 @@ describe('shouldReconnect', () => {
       CloseCode.ServerOwnedWrite,
       CloseCode.TooLarge,
       CloseCode.UnappliableUpdate,
+      CloseCode.LockedShape,
       CloseCode.ForgedPresence,
     ]) {
       expect(shouldReconnect(code), `code ${code}`).toBe(false)

@@ -31,6 +31,8 @@ export const CloseCode = {
   ServerOwnedWrite: 4409,
   /** A field or value over the limits of `BOARD_LIMITS`: the change is refused, not stored. */
   TooLarge: 4413,
+  /** A change to a shape an owner locked, from anyone but an owner: refused, neither stored nor relayed. */
+  LockedShape: 4423,
   /** An update that decodes but cannot be applied to the board: refused, neither stored nor relayed. */
   UnappliableUpdate: 4422,
   /**
@@ -57,6 +59,7 @@ export function shouldReconnect(code: number): boolean {
     code === CloseCode.ServerOwnedWrite ||
     code === CloseCode.TooLarge ||
     code === CloseCode.UnappliableUpdate ||
+    code === CloseCode.LockedShape ||
     code === CloseCode.ForgedPresence
   )
 }

@@ -11,6 +11,7 @@ describe('can', () => {
     'board:configure': ['owner'],
     'board:delete': ['owner'],
     'members:manage': ['owner'],
+    'board:lock': ['owner'],
   }
 
   it.each(Object.entries(expected))('%s belongs to %j', (capability, roles) => {

@@ -22,6 +22,8 @@ export type Capability =
   | 'board:delete'
   /** Invite people, change and remove members, revoke invites. */
   | 'members:manage'
+  /** Lock and unlock shapes; change what is locked. */
+  | 'board:lock'
 
 /** What each role may do: the one table server and client both read. */
 const CAPABILITIES: Record<Role, ReadonlySet<Capability>> = {
@@ -34,6 +36,7 @@ const CAPABILITIES: Record<Role, ReadonlySet<Capability>> = {
     'board:configure',
     'board:delete',
     'members:manage',
+    'board:lock',
   ]),
   editor: new Set<Capability>(['board:read', 'board:edit', 'board:vote', 'board:comment', 'board:finish']),
   voter: new Set<Capability>(['board:read', 'board:vote', 'board:comment']),

@@ -9,6 +9,7 @@ import type {
   InvitePreview,
   InviteRole,
   InviteView,
+  LocksAnswer,
   MemberBoardView,
   MemberView,
   MyVotes,
@@ -157,6 +158,11 @@ export const api = {
   extendTimer: (id: string, extendBy: number) =>
     request<TimerAnswer>('POST', `${board(id)}/timer`, { extendBy }),
   stopTimer: (id: string) => request<TimerAnswer>('DELETE', `${board(id)}/timer`),
+  /** Shape locks: owners lock or unlock shapes, a selection, or every journey step and release slice. */
+  setLocked: (id: string, shapeIds: readonly string[], locked: boolean) =>
+    request<LocksAnswer>('PUT', `${board(id)}/locks`, { shapeIds, locked }),
+  setBackboneLocked: (id: string, locked: boolean) =>
+    request<LocksAnswer>('POST', `${board(id)}/locks/backbone`, { locked }),
   /** "Bring everyone here": everyone with the board open follows the caller's view (owners, editors). */
   summon: (id: string) => request<{ summon: Summon }>('POST', `${board(id)}/summon`, {}),
 

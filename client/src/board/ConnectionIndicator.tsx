@@ -1,5 +1,5 @@
 import { BOARD_FILE_TYPE, boardFile, boardFileName, readRecords } from '@refinery/shared'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useValue } from 'tldraw'
 import { Link } from '../app/Link'
 import type { BoardConnection } from '../sync/boardConnection'
@@ -51,15 +51,24 @@ export function ConnectionIndicator({ connection }: { connection: BoardConnectio
  */
 export function RefusalNotice({ connection, title }: { connection: BoardConnection; title: string }) {
   const refusal = useValue('refusal', () => connection.$state.get().refusal, [connection])
+  const offlineWork = useValue('offline work', () => connection.$state.get().offlineWork, [connection])
+  // A change that raced a lock is not worth keeping: put the board back at once, unless this browser
+  // also holds work made offline, which its person may want to download first.
+  const restoreNow = refusal !== null && refusalRemedy(refusal) === 'restore' && !offlineWork
+  useEffect(() => {
+    if (restoreNow) void connection.discardLocalCopy()
+  }, [restoreNow, connection])
   if (refusal === null) return null
   const remedy = refusalRemedy(refusal)
   return (
     <div className="notice notice--error refusal" role="alert" data-testid="connection-error">
       <p className="refusal__message">
         {refusalMessage(refusal)}{' '}
-        {remedy === 'recover'
-          ? 'It stays in this browser only. Download a copy of your work, then carry on with the board as everyone else sees it.'
-          : 'Your changes stay in this browser.'}
+        {restoreNow
+          ? 'Putting the board back as everyone else sees it…'
+          : remedy === 'recover' || remedy === 'restore'
+            ? 'It stays in this browser only. Download a copy of your work, then carry on with the board as everyone else sees it.'
+            : 'Your changes stay in this browser.'}
       </p>
       <div className="refusal__actions">
         {remedy === 'sign-in' && (
@@ -75,7 +84,9 @@ export function RefusalNotice({ connection, title }: { connection: BoardConnecti
             Your boards
           </Link>
         )}
-        {remedy === 'recover' && <RecoverActions connection={connection} title={title} />}
+        {(remedy === 'recover' || (remedy === 'restore' && !restoreNow)) && (
+          <RecoverActions connection={connection} title={title} />
+        )}
         {remedy === 'reload' && (
           <button type="button" className="button button--small" onClick={() => window.location.reload()}>
             Reload

@@ -3,6 +3,8 @@ import { useEffect } from 'react'
 import { type Editor, react, type TLShapeId, useEditor, useValue } from 'tldraw'
 import { Link } from '../app/Link'
 import { OpenQuestions, useCommentsBinding } from '../comments/OpenQuestions'
+import { LockBadges } from '../facilitation/LockBadges'
+import { LockControls } from '../facilitation/LockControls'
 import { keepPastedCardsInSight } from './copies'
 import { endPanelEditingOnPress } from './editing'
 import { bindHiddenVoting, hiddenVotingOf, ownTotals } from './hiddenVoting'
@@ -95,6 +97,8 @@ export function StoryMapLayer() {
     <>
       <StoryMapPanel board={board} dots={dots} />
       <MapBar board={board} dots={board.canVote ? dots : null} />
+      <LockBadges board={board} />
+      <LockControls board={board} />
     </>
   )
 }

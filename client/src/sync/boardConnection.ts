@@ -55,6 +55,12 @@ export function openBoardConnection(boardId: string, options: BoardConnectionOpt
   localCopy._db.catch(() => update({ localCopy: 'empty' }))
 
   provider.on('sync', (synced) => update(synced ? { synced, everSynced: true } : { synced }))
+  doc.on('update', (_update: Uint8Array, origin: unknown) => {
+    const state = $state.get()
+    if (origin !== provider && origin !== localCopy && !state.synced && !state.offlineWork) {
+      update({ offlineWork: true })
+    }
+  })
   let lastExplained = 0
   const refuse = (code: number) => {
     // The server refused the board in a way that retrying cannot fix: stop, and say why.

@@ -75,6 +75,7 @@ describe('refusalMessage', () => {
       CloseCode.ServerOwnedWrite,
       CloseCode.TooLarge,
       CloseCode.UnappliableUpdate,
+      CloseCode.LockedShape,
       CloseCode.ForgedPresence,
     ]) {
       expect(refusalMessage(code), `code ${code}`).not.toMatch(/code \d+/)
@@ -97,5 +98,10 @@ describe('refusalRemedy', () => {
     expect(refusalRemedy(CloseCode.Forbidden)).toBe('your-boards')
     expect(refusalRemedy(CloseCode.ForgedPresence)).toBe('reload')
     expect(refusalRemedy(4999)).toBe('reload')
+  })
+
+  it('puts the board back as the server holds it when a change raced a lock, and says the facilitator locked it', () => {
+    expect(refusalRemedy(CloseCode.LockedShape)).toBe('restore')
+    expect(refusalMessage(CloseCode.LockedShape)).toMatch(/facilitator locked/)
   })
 })

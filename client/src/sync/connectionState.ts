@@ -16,6 +16,8 @@ export interface ConnectionState {
   online: boolean
   /** The close code with which the server refused this board for good, if it did. */
   refusal: number | null
+  /** This page changed the board while it was not connected: work the server may not hold yet. */
+  offlineWork: boolean
 }
 
 export function initialConnectionState(online: boolean): ConnectionState {
@@ -26,6 +28,7 @@ export function initialConnectionState(online: boolean): ConnectionState {
     attemptFailed: false,
     online,
     refusal: null,
+    offlineWork: false,
   }
 }
 
@@ -73,6 +76,8 @@ export function refusalMessage(code: number): string {
       return 'A change from this browser is too big to send to the board (such as a very large paste), so the server did not keep it.'
     case CloseCode.UnappliableUpdate:
       return 'The board could not take in a change from this browser, so the server did not keep it.'
+    case CloseCode.LockedShape:
+      return 'The facilitator locked what you changed, so the server did not keep your change.'
     case CloseCode.ForgedPresence:
       return 'The server stopped this connection because this browser sent other people’s cursors as well as yours. Reload the page to carry on.'
     default:
@@ -83,9 +88,10 @@ export function refusalMessage(code: number): string {
 /**
  * What someone can do about a refusal. `recover`: the refused change sits in this browser's copy of
  * the board and would be sent again on every reload, so they keep a copy of their work and drop what
- * the server did not take.
+ * the server did not take. `restore`: the same, but the refused change is a race with a lock, which
+ * nobody needs to keep, so the board is put back as the server holds it at once (see `RefusalNotice`).
  */
-export type RefusalRemedy = 'sign-in' | 'your-boards' | 'recover' | 'reload'
+export type RefusalRemedy = 'sign-in' | 'your-boards' | 'recover' | 'restore' | 'reload'
 
 export function refusalRemedy(code: number): RefusalRemedy {
   switch (code) {
@@ -99,6 +105,8 @@ export function refusalRemedy(code: number): RefusalRemedy {
     case CloseCode.MessageTooBig:
     case CloseCode.UnappliableUpdate:
       return 'recover'
+    case CloseCode.LockedShape:
+      return 'restore'
     default:
       return 'reload'
   }

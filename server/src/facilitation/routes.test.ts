@@ -5,13 +5,10 @@ import {
   api,
   cleanupAfterEach,
   connectClient,
-  databaseUrlWithSchema,
-  dropSchema,
-  freshSchema,
   membersOfEveryRole,
+  restartableServer,
   serverDataEngines,
-  startTestServer,
-  TEST_REDIS_URL,
+  twoInstances,
   waitFor,
   waitForSync,
 } from '../../test/helpers'
@@ -24,22 +21,12 @@ const timerPath = (boardId: string) => `/api/boards/${boardId}/timer`
 describe.each(engines)('the shared timer on %s', (_engine, storage) => {
   /** A server on this engine, its board with a member of every role, and what they can do. */
   async function workshop() {
-    const data = await storage()
-    const running = await startTestServer(data)
-    let stopped = false
-    cleanup(() => (stopped ? undefined : running.close()))
+    const { running, restart } = await restartableServer(await storage(), cleanup)
     const port = running.port
     const { boardId, people, outsider } = await membersOfEveryRole(port)
     const post = (cookie: string, body: unknown) =>
       api(port, timerPath(boardId), { method: 'POST', body, cookie })
     const stop = (cookie: string) => api(port, timerPath(boardId), { method: 'DELETE', cookie })
-    const restart = async () => {
-      stopped = true
-      await running.close()
-      const again = await startTestServer(data)
-      cleanup(() => again.close())
-      return again
-    }
     return { running, port, boardId, people, outsider, post, stop, restart }
   }
 
@@ -168,13 +155,7 @@ describe.each(engines)('the shared timer on %s', (_engine, storage) => {
 
 describe('the shared timer across instances', () => {
   it('a timer started on instance A reaches a client of instance B through Redis', async () => {
-    const schema = freshSchema()
-    cleanup(() => dropSchema(schema))
-    const shared = { databaseUrl: await databaseUrlWithSchema(schema), redisUrl: TEST_REDIS_URL }
-    const a = await startTestServer(shared)
-    cleanup(() => a.close())
-    const b = await startTestServer(shared)
-    cleanup(() => b.close())
+    const { a, b } = await twoInstances(cleanup)
     const {
       boardId,
       people: { owner, voter },

@@ -20,6 +20,11 @@ const WAITING_LIMIT = { updates: 256, bytes: 4 * 1024 * 1024 }
 /** The transaction origin of the server's own changes to a document. */
 const SERVER_ORIGIN = Symbol('refinery-server')
 
+/** Owners may change the shapes they locked; the role is read at each update, as it may have changed. */
+const guardAccess = (connection: Connection) => ({
+  bypassLocks: can(connection.participant.role, 'board:lock'),
+})
+
 export interface SyncServerOptions {
   store: DocumentStore
   logger: Logger
@@ -469,7 +474,7 @@ export class SyncServer {
    * closes the socket with its own code.
    */
   private takeClientUpdate(room: Room, connection: Connection, update: Uint8Array): boolean {
-    const refusal = checkClientUpdate(room.doc, update, this.guardLimits)
+    const refusal = checkClientUpdate(room.doc, update, this.guardLimits, guardAccess(connection))
     if (refusal?.code === CloseCode.Resync) {
       this.hold(connection, update)
       return false
@@ -528,7 +533,7 @@ export class SyncServer {
         }
         const update =
           waiting.updates.length === 1 ? (waiting.updates[0] as Uint8Array) : Y.mergeUpdates(waiting.updates)
-        const refusal = checkClientUpdate(room.doc, update, this.guardLimits)
+        const refusal = checkClientUpdate(room.doc, update, this.guardLimits, guardAccess(connection))
         if (refusal?.code === CloseCode.Resync) continue
         room.stopWaiting(connection)
         if (refusal) this.reject(connection, refusal.code, refusal.reason)

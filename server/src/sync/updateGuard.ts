@@ -1,4 +1,12 @@
-import { BOARD_LIMITS, CloseCode, SERVER_OWNED_ROOTS, STORY_TEXT_FIELDS } from '@refinery/shared'
+import {
+  BOARD_LIMITS,
+  CloseCode,
+  getRecords,
+  lockMapOf,
+  RECORDS_KEY,
+  SERVER_OWNED_ROOTS,
+  STORY_TEXT_FIELDS,
+} from '@refinery/shared'
 import * as Y from 'yjs'
 import { DEFAULT_MAX_ASSET_BYTES } from '../config'
 
@@ -40,6 +48,8 @@ interface Place {
   parentKey: string | null
   /** The parent type, when the document already holds it. */
   type: AnyType | null
+  /** The id of the record the item belongs to, under the `records` root; null elsewhere. */
+  record: string | null
 }
 
 const idKey = (id: Y.ID) => `${id.client}:${id.clock}`
@@ -70,6 +80,12 @@ export interface GuardLimits {
 
 const DEFAULT_LIMITS: GuardLimits = { imageSourceChars: imageSourceLimit(DEFAULT_MAX_ASSET_BYTES) }
 
+/** Who sends the update, as far as the guard cares. */
+export interface GuardAccess {
+  /** Owners may change locked shapes; everyone else's change to one is refused. */
+  bypassLocks?: boolean
+}
+
 function jsonSize(value: unknown): number {
   if (typeof value === 'string') return value.length
   if (value === null || typeof value !== 'object') return 8
@@ -97,16 +113,18 @@ function structAt(run: readonly Struct[], clock: number): Struct | undefined {
  * nothing of it waits in Yjs' pending store to land later, where it was not checked), well-formed for
  * Yjs (nothing that makes `Y.applyUpdate` throw halfway), clear of the server-owned roots by every
  * path (a parent on the wire, a parent inferred from a neighbour, a deletion), and within
- * `BOARD_LIMITS`. Returns null when it may, else why not. Throws when the update does not decode.
+ * `BOARD_LIMITS`, and clear of locked shapes unless `access` lets the sender past locks. Returns null
+ * when it may, else why not. Throws when the update does not decode.
  * Linear in the size of the update, plus a walk to the root per item it places in the document.
  */
 export function checkClientUpdate(
   doc: Y.Doc,
   update: Uint8Array,
   limits: GuardLimits = DEFAULT_LIMITS,
+  access: GuardAccess = {},
 ): Refusal | null {
   try {
-    new UpdateCheck(doc, update, limits).run()
+    new UpdateCheck(doc, update, limits, access).run()
     return null
   } catch (error) {
     if (error instanceof Refused) return { code: error.code, reason: error.message }
@@ -126,11 +144,16 @@ class UpdateCheck {
   /** Entries added to story-map list fields (acceptance criteria, each a `Y.Text`), per list. */
   private readonly lists = new Map<string, { type: AnyType | null; key: string; added: number }>()
 
+  /** The board's lock map, unless the sender may change locked shapes. */
+  private readonly locks: Y.Map<unknown> | null
+
   constructor(
     private readonly doc: Y.Doc,
     update: Uint8Array,
     private readonly limits: GuardLimits,
+    access: GuardAccess,
   ) {
+    this.locks = access.bypassLocks ? null : lockMapOf(doc)
     const { structs, ds } = Y.decodeUpdate(update)
     this.ds = ds
     let lastClient: number | null = null
@@ -184,6 +207,7 @@ class UpdateCheck {
     if (SERVER_OWNED_ROOTS.has(place.root)) {
       throw new Refused(CloseCode.ServerOwnedWrite, `${place.root} is written by the server only`)
     }
+    this.checkUnlocked(place)
     const { content } = item
     if (content instanceof Y.ContentDoc) throw unappliable('a board holds no subdocuments')
     if (content instanceof Y.ContentType && place.key === null) this.countEntry(place)
@@ -197,6 +221,18 @@ class UpdateCheck {
       this.checkValue(content.embed, null)
     } else if (content instanceof Y.ContentFormat) {
       this.checkValue(content.value, null)
+    }
+  }
+
+  /**
+   * A lock holds a shape the board has: a new shape is never refused, even under an id once locked
+   * (its lock outlived the shape an owner deleted).
+   */
+  private checkUnlocked(place: Place): void {
+    const { record } = place
+    if (this.locks === null || record === null || this.locks.get(record) !== true) return
+    if (getRecords(this.doc).has(record)) {
+      throw new Refused(CloseCode.LockedShape, `${record} is locked by the facilitator`)
     }
   }
 
@@ -318,6 +354,7 @@ class UpdateCheck {
         key: item.parentSub,
         parentKey: null,
         type: this.doc.share.get(parent) ?? null,
+        record: parent === RECORDS_KEY ? item.parentSub : null,
       }
     }
     if (!(parent instanceof Y.ID)) return null
@@ -333,6 +370,7 @@ class UpdateCheck {
       // A text in a list (an acceptance criterion) counts under the list's field.
       parentKey: holderPlace.key ?? holderPlace.parentKey,
       type: this.inUpdate.has(holder) ? null : holder.content.type,
+      record: holderPlace.record,
     }
   }
 
@@ -345,7 +383,12 @@ class UpdateCheck {
     const type = item.parent as AnyType | null
     if (!type) return null
     let root = type
-    while (root._item) root = root._item.parent as AnyType
+    // The item that sits directly in the root: under `records`, its key is the record's id.
+    let top: Y.Item = item
+    while (root._item) {
+      top = root._item
+      root = root._item.parent as AnyType
+    }
     this.rootNames ??= new Map([...this.doc.share].map(([name, shared]) => [shared as AnyType, name]))
     const rootName = this.rootNames.get(root) ?? ''
     return {
@@ -354,6 +397,7 @@ class UpdateCheck {
       key: item.parentSub,
       parentKey: type._item?.parentSub ?? (type._item?.parent as AnyType | null)?._item?.parentSub ?? null,
       type,
+      record: rootName === RECORDS_KEY ? top.parentSub : null,
     }
   }
 
@@ -381,6 +425,7 @@ class UpdateCheck {
           if (SERVER_OWNED_ROOTS.has(place.root)) {
             throw new Refused(CloseCode.ServerOwnedWrite, `${place.root} is written by the server only`)
           }
+          this.checkUnlocked(place)
           if (struct.content instanceof Y.ContentString) {
             const from = Math.max(clock, struct.id.clock)
             const to = Math.min(clock + len, struct.id.clock + struct.length)
