@@ -1,4 +1,4 @@
-import { CloseCode, presenceColor } from '@refinery/shared'
+import { addComment, CloseCode, getComments, presenceColor, readComments } from '@refinery/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -107,6 +107,63 @@ describe('who may open a board’s socket', () => {
       socket.close()
     },
   )
+
+  it('a voter’s own question is stored and relayed; one in someone else’s name closes the socket (4403), and a viewer’s is dropped', async () => {
+    const { running, owner, boardId, join, connect } = await workshop()
+    const voter = await join('Vic', 'voter')
+    const viewer = await join('Vera', 'viewer')
+    const ownerClient = connect(owner.cookie)
+    const voterClient = connect(voter.cookie)
+    const viewerClient = connect(viewer.cookie)
+    await Promise.all([ownerClient, voterClient, viewerClient].map(waitForSync))
+    const ask = (client: TestClient, id: string, author: { id: string; name: string }) =>
+      addComment(client.doc, {
+        id,
+        cardId: 'shape:card',
+        replyTo: null,
+        author,
+        text: 'What if the guest skips the email?',
+        question: true,
+        createdAt: new Date(),
+      })
+
+    ask(voterClient, 'q-vic', { id: voter.id, name: 'Vic' })
+    await waitFor(() => getComments(ownerClient.doc).has('q-vic'), {
+      message: 'the voter’s question to reach the owner',
+    })
+    ask(viewerClient, 'q-vera', { id: viewer.id, name: 'Vera' })
+    await settle()
+    expect(getComments(ownerClient.doc).has('q-vera')).toBe(false)
+    expect(viewerClient.provider.wsconnected).toBe(true)
+
+    const { socket, opened } = openRawSocket(running.port, boardId, { cookie: voter.cookie })
+    await opened
+    const closed = closeCode(socket)
+    const forged = new Y.Doc()
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(ownerClient.doc))
+    const before = Y.encodeStateVector(forged)
+    addComment(forged, {
+      id: 'q-forged',
+      cardId: 'shape:card',
+      replyTo: null,
+      author: { id: owner.id, name: 'Olivia' },
+      text: 'Signed by the owner, sent by the voter',
+      question: false,
+      createdAt: new Date(),
+    })
+    socket.send(encodeUpdate(Y.encodeStateAsUpdate(forged, before)))
+    expect(await closed).toBe(CloseCode.Forbidden)
+    await settle()
+    expect(getComments(ownerClient.doc).has('q-forged')).toBe(false)
+
+    // Stored, not only relayed: the voter's question is in the board as the server keeps it.
+    const stored = await running.store.loadDocument(boardId)
+    const fromStorage = new Y.Doc()
+    for (const update of stored.updates) Y.applyUpdate(fromStorage, update)
+    expect(readComments(fromStorage).map((comment) => [comment.id, comment.authorName])).toEqual([
+      ['q-vic', 'Vic'],
+    ])
+  })
 
   it('disconnects a removed member at once', async () => {
     const { running, owner, boardId, join } = await workshop()

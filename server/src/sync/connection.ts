@@ -56,6 +56,11 @@ export class Connection {
     return can(this.participant.role, 'board:edit')
   }
 
+  /** Whether this socket may write comments, even if nothing else (a voter: see `checkClientUpdate`). */
+  get canComment(): boolean {
+    return can(this.participant.role, 'board:comment')
+  }
+
   get isOpen(): boolean {
     return this.socket.readyState === this.socket.OPEN
   }

@@ -12,7 +12,7 @@ import { decodeClientMessage, encodeQueryAwareness, isEmptyUpdate, MalformedMess
 import type { Relay, RelayMessage } from './relay'
 import { Room } from './room'
 import { type SessionLookup, SessionWatch } from './sessionWatch'
-import { checkClientUpdate, type GuardLimits, imageSourceLimit } from './updateGuard'
+import { checkClientUpdate, type GuardAccess, type GuardLimits, imageSourceLimit } from './updateGuard'
 
 /** How much of a client's updates may wait for changes the server does not hold yet (see `hold`). */
 const WAITING_LIMIT = { updates: 256, bytes: 4 * 1024 * 1024 }
@@ -20,9 +20,16 @@ const WAITING_LIMIT = { updates: 256, bytes: 4 * 1024 * 1024 }
 /** The transaction origin of the server's own changes to a document. */
 const SERVER_ORIGIN = Symbol('refinery-server')
 
-/** Owners may change the shapes they locked; the role is read at each update, as it may have changed. */
-const guardAccess = (connection: Connection) => ({
-  bypassLocks: can(connection.participant.role, 'board:lock'),
+/**
+ * What the guard needs to know of the sender, read at each update as the role may have changed:
+ * owners may change the shapes they locked; comments are written in the sender's name; owners and
+ * editors settle questions; a voter writes comments only.
+ */
+const guardAccess = ({ participant: { role, identity } }: Connection): GuardAccess => ({
+  bypassLocks: can(role, 'board:lock'),
+  author: { id: identity.id, name: identity.name },
+  settleQuestions: can(role, 'board:edit'),
+  commentsOnly: !can(role, 'board:edit'),
 })
 
 export interface SyncServerOptions {
@@ -436,8 +443,9 @@ export class SyncServer {
           return
         case 'sync-step-2':
         case 'update':
-          // Read-only members sync down; what they send up is dropped, never stored or relayed.
-          if (!connection.canWrite) return
+          // Viewers sync down; what they send up is dropped, never stored or relayed. A voter's update
+          // is taken only when it writes their own comments and nothing else (see `checkClientUpdate`).
+          if (!connection.canWrite && !connection.canComment) return
           // A client with nothing new answers our sync step 1 with the empty update: nothing to keep,
           // and no reason to build the board's document from its stored bytes.
           if (isEmptyUpdate(message.update)) return
@@ -475,6 +483,7 @@ export class SyncServer {
    */
   private takeClientUpdate(room: Room, connection: Connection, update: Uint8Array): boolean {
     const refusal = checkClientUpdate(room.doc, update, this.guardLimits, guardAccess(connection))
+    if (refusal?.drop) return false
     if (refusal?.code === CloseCode.Resync) {
       this.hold(connection, update)
       return false
@@ -534,6 +543,10 @@ export class SyncServer {
         const update =
           waiting.updates.length === 1 ? (waiting.updates[0] as Uint8Array) : Y.mergeUpdates(waiting.updates)
         const refusal = checkClientUpdate(room.doc, update, this.guardLimits, guardAccess(connection))
+        if (refusal?.drop) {
+          room.stopWaiting(connection)
+          continue
+        }
         if (refusal?.code === CloseCode.Resync) continue
         room.stopWaiting(connection)
         if (refusal) this.reject(connection, refusal.code, refusal.reason)

@@ -1,6 +1,9 @@
 import {
   BOARD_LIMITS,
   CloseCode,
+  COMMENT_MAX_CHARS,
+  COMMENTS_KEY,
+  getComments,
   getRecords,
   lockMapOf,
   RECORDS_KEY,
@@ -18,6 +21,8 @@ type Struct = Y.Item | Y.GC | Y.Skip
 export interface Refusal {
   code: number
   reason: string
+  /** Refused quietly: the update is dropped and its socket stays open (a voter's update that is no comment). */
+  drop?: boolean
 }
 
 class Refused extends Error {
@@ -30,6 +35,7 @@ class Refused extends Error {
 }
 
 const resync = (reason: string) => new Refused(CloseCode.Resync, reason)
+const forbidden = (reason: string) => new Refused(CloseCode.Forbidden, reason)
 const unappliable = (reason: string) => new Refused(CloseCode.UnappliableUpdate, reason)
 const tooLarge = (reason: string) => new Refused(CloseCode.TooLarge, reason)
 
@@ -48,8 +54,13 @@ interface Place {
   parentKey: string | null
   /** The parent type, when the document already holds it. */
   type: AnyType | null
-  /** The id of the record the item belongs to, under the `records` root; null elsewhere. */
-  record: string | null
+  /**
+   * The key, in its root, of the entry the item belongs to: a record's id under `records`, a comment's
+   * id under `comments`. Null for an item that sits in a root that is not a map.
+   */
+  entry: string | null
+  /** How deep under its root's entry the item sits: 0 for the entry itself, 1 for its fields, … */
+  depth: number
 }
 
 const idKey = (id: Y.ID) => `${id.client}:${id.clock}`
@@ -84,6 +95,31 @@ const DEFAULT_LIMITS: GuardLimits = { imageSourceChars: imageSourceLimit(DEFAULT
 export interface GuardAccess {
   /** Owners may change locked shapes; everyone else's change to one is refused. */
   bypassLocks?: boolean
+  /** The signed-in sender: comments are written in their name only. Without it, no comment is taken. */
+  author?: { id: string; name: string }
+  /** Owners and editors mark anyone's question answered; others only their own. */
+  settleQuestions?: boolean
+  /**
+   * A voter: an update that writes their own comments and nothing else is taken; one that writes no
+   * comment is dropped quietly, as a voter's writes always were; one that mixes both is refused.
+   */
+  commentsOnly?: boolean
+}
+
+/** What an update writes into one comment of the `comments` root. */
+interface CommentWrite {
+  /** A new value under the comment's key: a new comment, or one put in the place of another. */
+  replaced: boolean
+  /** That new value is a comment's map, whose fields the update brings. */
+  created: boolean
+  /** The comment is taken out of the board. */
+  deleted: boolean
+  /** The comment's fields the update writes or deletes. */
+  fields: Set<string>
+  /** The values it writes, by field: the last one of each. */
+  values: Map<string, unknown>
+  /** Characters written into the comment's text, less those deleted. */
+  textDelta: number
 }
 
 function jsonSize(value: unknown): number {
@@ -123,12 +159,18 @@ export function checkClientUpdate(
   limits: GuardLimits = DEFAULT_LIMITS,
   access: GuardAccess = {},
 ): Refusal | null {
+  let check: UpdateCheck | null = null
   try {
-    new UpdateCheck(doc, update, limits, access).run()
+    check = new UpdateCheck(doc, update, limits, access)
+    check.run()
     return null
   } catch (error) {
-    if (error instanceof Refused) return { code: error.code, reason: error.message }
-    throw error
+    if (!(error instanceof Refused)) throw error
+    // A voter's update that writes no comment was never theirs to send: dropped, as it always was.
+    if (access.commentsOnly && (check === null || check.comments.size === 0)) {
+      return { code: error.code, reason: error.message, drop: true }
+    }
+    return { code: error.code, reason: error.message }
   }
 }
 
@@ -146,12 +188,16 @@ class UpdateCheck {
 
   /** The board's lock map, unless the sender may change locked shapes. */
   private readonly locks: Y.Map<unknown> | null
+  /** What the update writes into comments, by comment id. */
+  readonly comments = new Map<string, CommentWrite>()
+  /** Whether it writes anywhere but the `comments` root. */
+  private wroteElsewhere = false
 
   constructor(
     private readonly doc: Y.Doc,
     update: Uint8Array,
     private readonly limits: GuardLimits,
-    access: GuardAccess,
+    private readonly access: GuardAccess,
   ) {
     this.locks = access.bypassLocks ? null : lockMapOf(doc)
     const { structs, ds } = Y.decodeUpdate(update)
@@ -199,6 +245,107 @@ class UpdateCheck {
         throw tooLarge(`"${key}" would hold more than ${BOARD_LIMITS.listEntries} entries`)
       }
     }
+    if (this.access.commentsOnly) {
+      if (this.comments.size === 0) throw forbidden('a voter writes comments only')
+      if (this.wroteElsewhere) throw forbidden('a voter may write their own comments and nothing else')
+    }
+    for (const [id, write] of this.comments) this.checkComment(id, write)
+  }
+
+  /** Notes where an item or a deletion writes: into a comment (see `checkComment`), or elsewhere. */
+  private noteWrite(place: Place, content: Y.Item['content'] | null, length: number): void {
+    if (place.root !== COMMENTS_KEY) {
+      this.wroteElsewhere = true
+      return
+    }
+    if (place.entry === null) throw unappliable('comments are kept by their id')
+    let write = this.comments.get(place.entry)
+    if (!write) {
+      write = {
+        replaced: false,
+        created: false,
+        deleted: false,
+        fields: new Set(),
+        values: new Map(),
+        textDelta: 0,
+      }
+      this.comments.set(place.entry, write)
+    }
+    const deleted = content === null
+    if (place.depth === 0) {
+      if (deleted) write.deleted = true
+      else {
+        // Any value under the key takes the place of the comment there.
+        write.replaced = true
+        if (content instanceof Y.ContentType) {
+          if (!(content.type instanceof Y.Map)) throw forbidden('a comment is a map of its fields')
+          write.created = true
+        } else if (!(content instanceof Y.ContentDeleted)) throw forbidden('a comment is a map of its fields')
+      }
+    } else if (place.depth === 1 && place.key !== null) {
+      write.fields.add(place.key)
+      if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+        write.values.set(place.key, content.getContent().at(-1))
+      } else if (content instanceof Y.ContentType) {
+        if (place.key !== 'text' || !(content.type instanceof Y.Text)) {
+          throw forbidden('a comment holds plain values, and its text')
+        }
+      } else if (!deleted && !(content instanceof Y.ContentDeleted)) {
+        throw forbidden('a comment holds plain values, and its text')
+      }
+    } else if (place.depth === 2 && place.parentKey === 'text') {
+      write.fields.add('text')
+      if (content instanceof Y.ContentString) write.textDelta += content.str.length
+      else if (deleted) write.textDelta -= length
+      else if (!(content instanceof Y.ContentDeleted)) throw forbidden('a comment’s text is plain text')
+    } else {
+      throw forbidden('a comment holds plain values, and its text')
+    }
+  }
+
+  /**
+   * A comment is written in its author's name and changed by its author only; anyone who may settle
+   * questions (owners, editors) marks anyone's question answered, and nobody anything else of
+   * another person's comment (CONTRACT section 5).
+   */
+  private checkComment(id: string, write: CommentWrite): void {
+    const me = this.access.author
+    if (!me) throw forbidden('comments are written by signed-in members only')
+    const existing = getComments(this.doc).get(id)
+    const held = existing instanceof Y.Map ? existing : null
+    const mine = existing === undefined || held?.get('authorId') === me.id
+    if ((write.replaced || write.deleted) && !mine) throw forbidden(`comment ${id} is someone else’s`)
+    if (write.created) {
+      if (write.values.get('authorId') !== me.id || write.values.get('authorName') !== me.name) {
+        throw forbidden('a comment is written in its author’s own name')
+      }
+    } else if (!held) {
+      if (write.fields.size > 0) throw forbidden(`there is no comment ${id} to change`)
+    } else if (mine) {
+      // Deleting a comment deletes its fields with it; otherwise it keeps whose it is.
+      if (!write.deleted && (write.fields.has('authorId') || write.fields.has('authorName'))) {
+        throw forbidden('a comment keeps its author')
+      }
+    } else {
+      for (const field of write.fields) {
+        if (field !== 'answered') throw forbidden(`comment ${id} is someone else’s`)
+      }
+      if (write.fields.size > 0 && (!this.access.settleQuestions || !held.has('answered'))) {
+        throw forbidden('only owners, editors and whoever asked mark a question answered')
+      }
+    }
+    if (write.values.has('answered')) {
+      const answered = write.values.get('answered')
+      const by = typeof answered === 'object' && answered !== null ? (answered as { by?: unknown }).by : null
+      if (answered !== null && by !== me.id) {
+        throw forbidden('a question is marked answered in the name of whoever marks it')
+      }
+    }
+    const before =
+      !write.created && held?.get('text') instanceof Y.Text ? (held.get('text') as Y.Text).length : 0
+    if (before + write.textDelta > COMMENT_MAX_CHARS) {
+      throw tooLarge(`a comment holds up to ${COMMENT_MAX_CHARS} characters`)
+    }
   }
 
   private checkItem(item: Y.Item): void {
@@ -208,6 +355,7 @@ class UpdateCheck {
       throw new Refused(CloseCode.ServerOwnedWrite, `${place.root} is written by the server only`)
     }
     this.checkUnlocked(place)
+    this.noteWrite(place, item.content, item.length)
     const { content } = item
     if (content instanceof Y.ContentDoc) throw unappliable('a board holds no subdocuments')
     if (content instanceof Y.ContentType && place.key === null) this.countEntry(place)
@@ -229,7 +377,7 @@ class UpdateCheck {
    * (its lock outlived the shape an owner deleted).
    */
   private checkUnlocked(place: Place): void {
-    const { record } = place
+    const record = place.root === RECORDS_KEY ? place.entry : null
     if (this.locks === null || record === null || this.locks.get(record) !== true) return
     if (getRecords(this.doc).has(record)) {
       throw new Refused(CloseCode.LockedShape, `${record} is locked by the facilitator`)
@@ -354,7 +502,8 @@ class UpdateCheck {
         key: item.parentSub,
         parentKey: null,
         type: this.doc.share.get(parent) ?? null,
-        record: parent === RECORDS_KEY ? item.parentSub : null,
+        entry: item.parentSub,
+        depth: 0,
       }
     }
     if (!(parent instanceof Y.ID)) return null
@@ -370,7 +519,8 @@ class UpdateCheck {
       // A text in a list (an acceptance criterion) counts under the list's field.
       parentKey: holderPlace.key ?? holderPlace.parentKey,
       type: this.inUpdate.has(holder) ? null : holder.content.type,
-      record: holderPlace.record,
+      entry: holderPlace.entry,
+      depth: holderPlace.depth + 1,
     }
   }
 
@@ -383,11 +533,13 @@ class UpdateCheck {
     const type = item.parent as AnyType | null
     if (!type) return null
     let root = type
-    // The item that sits directly in the root: under `records`, its key is the record's id.
+    // The item that sits directly in the root: its key names the entry (a record's id, a comment's).
     let top: Y.Item = item
+    let depth = 0
     while (root._item) {
       top = root._item
       root = root._item.parent as AnyType
+      depth++
     }
     this.rootNames ??= new Map([...this.doc.share].map(([name, shared]) => [shared as AnyType, name]))
     const rootName = this.rootNames.get(root) ?? ''
@@ -397,7 +549,8 @@ class UpdateCheck {
       key: item.parentSub,
       parentKey: type._item?.parentSub ?? (type._item?.parent as AnyType | null)?._item?.parentSub ?? null,
       type,
-      record: rootName === RECORDS_KEY ? top.parentSub : null,
+      entry: top.parentSub,
+      depth,
     }
   }
 
@@ -426,11 +579,10 @@ class UpdateCheck {
             throw new Refused(CloseCode.ServerOwnedWrite, `${place.root} is written by the server only`)
           }
           this.checkUnlocked(place)
-          if (struct.content instanceof Y.ContentString) {
-            const from = Math.max(clock, struct.id.clock)
-            const to = Math.min(clock + len, struct.id.clock + struct.length)
-            this.countText(place, from - to)
-          }
+          const from = Math.max(clock, struct.id.clock)
+          const to = Math.min(clock + len, struct.id.clock + struct.length)
+          this.noteWrite(place, null, to - from)
+          if (struct.content instanceof Y.ContentString) this.countText(place, from - to)
         }
       }
     }

@@ -1,0 +1,300 @@
+import {
+  addComment,
+  CloseCode,
+  COMMENT_MAX_CHARS,
+  getComments,
+  getRecords,
+  markAnswered,
+} from '@refinery/shared'
+import { cardAt, page } from '@refinery/shared/testing'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { checkClientUpdate, type GuardAccess } from './updateGuard'
+
+const ANA = { id: 'u-ana', name: 'Ana' }
+const BEN = { id: 'u-ben', name: 'Ben' }
+const at = new Date(Date.UTC(2026, 11, 3, 10))
+
+/** Who sends: an editor (settles questions) or a voter (comments only), as the sync server says. */
+const editor = (author: { id: string; name: string }): GuardAccess => ({
+  author,
+  settleQuestions: true,
+  commentsOnly: false,
+})
+const voter = (author: { id: string; name: string }): GuardAccess => ({
+  author,
+  settleQuestions: false,
+  commentsOnly: true,
+})
+
+/** A board with a card, Ben's open question on it and Ben's comment; and a client that synced it. */
+function boardWithThread() {
+  const server = new Y.Doc()
+  server.transact(() => {
+    getRecords(server).set('page:main', new Y.Map())
+    addComment(server, {
+      id: 'q',
+      cardId: 'shape:card',
+      replyTo: null,
+      author: BEN,
+      text: 'Why?',
+      question: true,
+      createdAt: at,
+    })
+    addComment(server, {
+      id: 'c',
+      cardId: 'shape:card',
+      replyTo: null,
+      author: BEN,
+      text: 'Nice.',
+      question: false,
+      createdAt: at,
+    })
+  })
+  const client = new Y.Doc()
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
+  return { server, client }
+}
+
+function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
+  const before = Y.encodeStateVector(doc)
+  doc.transact(change)
+  return Y.encodeStateAsUpdate(doc, before)
+}
+
+const commentOf = (doc: Y.Doc, id: string) => getComments(doc).get(id) as Y.Map<unknown>
+const codeOf = (doc: Y.Doc, update: Uint8Array, access: GuardAccess) =>
+  checkClientUpdate(doc, update, undefined, access)
+
+/** Every way a client changes someone's comment, but for marking it answered. */
+const CHANGES: Record<string, (doc: Y.Doc, id: string) => void> = {
+  type: (doc, id) => (commentOf(doc, id).get('text') as Y.Text).insert(0, 'edited '),
+  erase: (doc, id) => (commentOf(doc, id).get('text') as Y.Text).delete(0, 1),
+  replaceText: (doc, id) => commentOf(doc, id).set('text', new Y.Text('mine now')),
+  moveToCard: (doc, id) => commentOf(doc, id).set('cardId', 'shape:other'),
+  backdate: (doc, id) => commentOf(doc, id).set('createdAt', '2020-01-01T00:00:00.000Z'),
+  reattach: (doc, id) => commentOf(doc, id).set('replyTo', 'c'),
+  takeOver: (doc, id) => commentOf(doc, id).set('authorId', ANA.id),
+  rename: (doc, id) => commentOf(doc, id).set('authorName', 'Someone else'),
+  addField: (doc, id) => commentOf(doc, id).set('pinned', true),
+  dropField: (doc, id) => commentOf(doc, id).delete('createdAt'),
+  delete: (doc, id) => getComments(doc).delete(id),
+  overwrite: (doc, id) =>
+    addComment(doc, {
+      id,
+      cardId: 'shape:card',
+      replyTo: null,
+      author: ANA,
+      text: 'gone',
+      question: false,
+      createdAt: at,
+    }),
+}
+
+describe('the guard of comments (CONTRACT section 5)', () => {
+  it('takes a question, a comment and a reply written in the sender’s own name, from an editor or a voter', () => {
+    for (const access of [editor(ANA), voter(ANA)]) {
+      const { server, client } = boardWithThread()
+      const update = updateOf(client, () => {
+        addComment(client, {
+          id: 'new',
+          cardId: 'shape:card',
+          replyTo: null,
+          author: ANA,
+          text: 'What if?',
+          question: true,
+          createdAt: at,
+        })
+        addComment(client, {
+          id: 'reply',
+          cardId: 'shape:card',
+          replyTo: 'q',
+          author: ANA,
+          text: 'Because.',
+          question: false,
+          createdAt: at,
+        })
+      })
+      expect(codeOf(server, update, access)).toBeNull()
+    }
+  })
+
+  it('refuses a comment written in someone else’s name, by id or by name', () => {
+    for (const author of [
+      { id: BEN.id, name: ANA.name },
+      { id: ANA.id, name: BEN.name },
+    ]) {
+      const { server, client } = boardWithThread()
+      const update = updateOf(client, () =>
+        addComment(client, {
+          id: `forged-${author.id}`,
+          cardId: 'shape:card',
+          replyTo: null,
+          author,
+          text: 'Forged',
+          question: false,
+          createdAt: at,
+        }),
+      )
+      expect(codeOf(server, update, editor(ANA))?.code).toBe(CloseCode.Forbidden)
+    }
+  })
+
+  it('refuses every change to another person’s comment, from anyone, and takes the same from its author', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(CHANGES)),
+        fc.constantFrom('q', 'c'),
+        fc.boolean(),
+        (change, id, isVoter) => {
+          const edit = CHANGES[change] as (doc: Y.Doc, id: string) => void
+          const { server, client } = boardWithThread()
+          const update = updateOf(client, () => edit(client, id))
+          const as = isVoter ? voter : editor
+          expect(codeOf(server, update, as(ANA))?.code).toBe(CloseCode.Forbidden)
+          // Ben, the author, may change his own, but not whose it is.
+          const own = codeOf(server, update, as(BEN))
+          if (change === 'takeOver' || change === 'rename' || change === 'overwrite')
+            expect(own?.code).toBe(CloseCode.Forbidden)
+          else expect(own).toBeNull()
+        },
+      ),
+    )
+  })
+
+  it('lets owners and editors, and whoever asked, mark a question answered, in their own name only', () => {
+    const answer = (by: { id: string; name: string }) => {
+      const { server, client } = boardWithThread()
+      return { server, update: updateOf(client, () => markAnswered(client, 'q', by, at)) }
+    }
+    const check = ({ server, update }: { server: Y.Doc; update: Uint8Array }, access: GuardAccess) =>
+      codeOf(server, update, access)
+    expect(check(answer(ANA), editor(ANA))).toBeNull()
+    expect(check(answer(ANA), voter(ANA))?.code).toBe(CloseCode.Forbidden)
+    expect(check(answer(BEN), voter(BEN))).toBeNull()
+    // Marked in another's name, or "answered" on a comment that is no question.
+    expect(check(answer(BEN), editor(ANA))?.code).toBe(CloseCode.Forbidden)
+    const { server, client } = boardWithThread()
+    const onComment = updateOf(client, () =>
+      commentOf(client, 'c').set('answered', { by: ANA.id, byName: ANA.name, at: at.toISOString() }),
+    )
+    expect(codeOf(server, onComment, editor(ANA))?.code).toBe(CloseCode.Forbidden)
+  })
+
+  it('takes a voter’s update of their own comments only: anything else with it is refused, and without one dropped', () => {
+    const { server, client } = boardWithThread()
+    const comment = () =>
+      addComment(client, {
+        id: 'v1',
+        cardId: 'shape:card',
+        replyTo: null,
+        author: ANA,
+        text: 'Hm',
+        question: false,
+        createdAt: at,
+      })
+    const card = () => getRecords(client).set('shape:card', new Y.Map())
+    const first = updateOf(client, comment)
+    expect(codeOf(server, first, voter(ANA))).toBeNull()
+    // Taken, as the sync server would.
+    Y.applyUpdate(server, first)
+    const mixed = updateOf(client, () => {
+      addComment(client, {
+        id: 'v2',
+        cardId: 'shape:card',
+        replyTo: null,
+        author: ANA,
+        text: 'Hm',
+        question: false,
+        createdAt: at,
+      })
+      card()
+    })
+    expect(codeOf(server, mixed, voter(ANA))).toMatchObject({ code: CloseCode.Forbidden })
+    expect(codeOf(server, mixed, voter(ANA))?.drop).toBeUndefined()
+    const client2 = new Y.Doc()
+    Y.applyUpdate(client2, Y.encodeStateAsUpdate(server))
+    const cardOnly = updateOf(client2, () => getRecords(client2).set('shape:x', new Y.Map()))
+    expect(codeOf(server, cardOnly, voter(ANA))).toMatchObject({ drop: true })
+    // The same from an editor is an edit like any other.
+    expect(codeOf(server, cardOnly, editor(ANA))).toBeNull()
+  })
+
+  it('refuses a comment past its length, and any nested value or rich text in one', () => {
+    const { server, client } = boardWithThread()
+    const { server: s0, client: c0 } = boardWithThread()
+    const tooLong = updateOf(c0, () =>
+      addComment(c0, {
+        id: 'long',
+        cardId: 'shape:card',
+        replyTo: null,
+        author: ANA,
+        text: 'x'.repeat(COMMENT_MAX_CHARS + 1),
+        question: false,
+        createdAt: at,
+      }),
+    )
+    expect(codeOf(s0, tooLong, editor(ANA))?.code, 'long').toBe(CloseCode.TooLarge)
+    const { server: s2, client: c2 } = boardWithThread()
+    const growing = updateOf(c2, () =>
+      (commentOf(c2, 'q').get('text') as Y.Text).insert(0, 'y'.repeat(COMMENT_MAX_CHARS)),
+    )
+    expect(codeOf(s2, growing, editor(BEN))?.code, 'growing').toBe(CloseCode.TooLarge)
+    const nested = updateOf(client, () => {
+      addComment(client, {
+        id: 'n',
+        cardId: 'shape:card',
+        replyTo: null,
+        author: ANA,
+        text: 'x',
+        question: false,
+        createdAt: at,
+      })
+      commentOf(client, 'n').set('extra', new Y.Map())
+    })
+    expect(codeOf(server, nested, editor(ANA))?.code).toBe(CloseCode.Forbidden)
+    const { server: s3, client: c3 } = boardWithThread()
+    const bold = updateOf(c3, () => {
+      addComment(c3, {
+        id: 'b',
+        cardId: 'shape:card',
+        replyTo: null,
+        author: ANA,
+        text: 'x',
+        question: false,
+        createdAt: at,
+      })
+      ;(commentOf(c3, 'b').get('text') as Y.Text).format(0, 1, { bold: true })
+    })
+    expect(codeOf(s3, bold, editor(ANA))?.code).toBe(CloseCode.Forbidden)
+  })
+
+  it('takes no comment from a sender the server cannot name', () => {
+    const { server, client } = boardWithThread()
+    const update = updateOf(client, () =>
+      addComment(client, {
+        id: 'anon',
+        cardId: 'shape:card',
+        replyTo: null,
+        author: ANA,
+        text: 'x',
+        question: false,
+        createdAt: at,
+      }),
+    )
+    expect(checkClientUpdate(server, update)?.code).toBe(CloseCode.Forbidden)
+    // Records stay as they were for a caller with no access (the locks and fuzz suites).
+    putCard(server)
+  })
+})
+
+function putCard(doc: Y.Doc) {
+  const client = new Y.Doc()
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(doc))
+  const update = updateOf(client, () => {
+    getRecords(client).set(page.id, new Y.Map())
+    getRecords(client).set(cardAt('x', 0, 0).id, new Y.Map())
+  })
+  expect(checkClientUpdate(doc, update)).toBeNull()
+}
