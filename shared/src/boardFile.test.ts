@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { boardFile, boardFileName } from './boardFile'
+import { boardFile } from './boardFile'
 
 describe('board file', () => {
   it('holds the title, the time and the records, in the contract’s format', () => {
@@ -11,11 +11,5 @@ describe('board file', () => {
       exportedAt: '2026-12-03T10:00:00.000Z',
       records,
     })
-  })
-
-  it('is named after the board, without characters a file system refuses', () => {
-    expect(boardFileName('Checkout journey')).toBe('Checkout journey.refinery.json')
-    expect(boardFileName('Q1/Q2: "MVP"?')).toBe('Q1 Q2 MVP.refinery.json')
-    expect(boardFileName(' \n ')).toBe('Board.refinery.json')
   })
 })

@@ -132,7 +132,7 @@ describe('the backlog of a board', () => {
     const { get } = await smallMap()
     const response = await get('/backlog.csv')
     expect(response.status).toBe(200)
-    const rows: string[][] = parse(response.body, { relaxColumnCount: false })
+    const rows: string[][] = parse(response.body, { relaxColumnCount: false, bom: true })
     const [header, ...body] = rows
     expect(header).toEqual([
       'Issue ID',
