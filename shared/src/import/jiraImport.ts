@@ -77,7 +77,7 @@ function columnIndexes(header: readonly string[]): Record<Column, number[]> {
  * "As a shopper, I want to search so that I find things": the three fields of a card, or null when the
  * text does not read that way.
  */
-const STORY_SENTENCE = /^as an? (.+?),? i (?:want|need|would like)(?: to)? (.+?),? so that (.+?)\.?$/is
+const STORY_SENTENCE = /^as an? (.+?),? i (?:want|need|would like) (.+?),? so that (.+?)\.?$/is
 
 /** A bullet of the acceptance criteria our export writes under the story (`* …`), or Jira's `- …`, `# …`. */
 const BULLET = /^\s*[*#-]\s+/
