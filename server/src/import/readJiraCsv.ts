@@ -19,20 +19,23 @@ const lineBreaks = (cells: readonly string[]) =>
  */
 export function readJiraCsv(text: string): JiraImport {
   let lastLine = 0
-  let rows: JiraRow[]
+  const starts: number[] = []
+  let records: string[][]
   try {
-    rows = parse(text, {
+    records = parse(text, {
       bom: true,
       skip_empty_lines: true,
-      on_record: (cells: string[], { lines }): JiraRow => {
+      on_record: (cells, { lines }) => {
         lastLine = lines
-        return { line: lines - lineBreaks(cells), cells }
+        starts.push(lines - lineBreaks(cells))
+        return cells
       },
-    }) as unknown as JiraRow[]
+    })
   } catch (error) {
     if (!(error instanceof CsvError)) throw error
     return { error: { line: lastLine + 1, reason: CSV_REASONS[error.code] ?? error.message } }
   }
+  const rows = records.map((cells, i): JiraRow => ({ line: starts[i] ?? 0, cells }))
   const [header, ...issues] = rows
   if (!header) return { error: { line: 1, reason: 'the file is empty' } }
   return importJiraCsv(header.cells, issues)
