@@ -10,7 +10,7 @@ const countOf = async (page: Parameters<typeof shapes>[0], type: string) =>
 test('a PO imports a Jira export as a story map and hands it back to Jira with its keys', async ({
   browser,
 }) => {
-  const po = await signedUp(browser, 'Zoë')
+  const po = await signedUp(browser, 'Zoe')
   const { page } = po
   await page.goto('/')
   await page.getByTestId('import-file').setInputFiles(SAMPLE)

@@ -211,6 +211,8 @@ const ROW_HEIGHT = CARD.h + GAP
 /** Slices start under the steps, as in the story-map template. */
 const FIRST_SLICE_TOP = STEP.h + 40
 const MIN_SLICE_HEIGHT = defaultReleaseSliceProps().h
+/** Room above a lane's first card for the slice's name, which sits in its top left corner. */
+const LANE_HEADER = 44
 
 /**
  * tldraw's z-order keys: `c` and three base-62 digits is a valid integer key for each of the first
@@ -265,7 +267,7 @@ export function importJiraCsv(header: readonly string[], rows: readonly JiraRow[
   const laneRows = lanes.map((_, i) =>
     Math.max(0, ...placed.filter((card) => card.lane === i).map((card) => card.row + 1)),
   )
-  const laneHeights = laneRows.map((count) => Math.max(MIN_SLICE_HEIGHT, GAP + count * ROW_HEIGHT))
+  const laneHeights = laneRows.map((count) => Math.max(MIN_SLICE_HEIGHT, LANE_HEADER + count * ROW_HEIGHT))
   const laneTops = laneHeights.map(
     (_, i) => FIRST_SLICE_TOP + laneHeights.slice(0, i).reduce((sum, height) => sum + height + GAP, 0),
   )
@@ -314,7 +316,7 @@ export function importJiraCsv(header: readonly string[], rows: readonly JiraRow[
         `shape:card-${i + 1}`,
         STORY_CARD,
         GAP + column * COLUMN_WIDTH,
-        (laneTops[lane] ?? 0) + GAP + row * ROW_HEIGHT,
+        (laneTops[lane] ?? 0) + LANE_HEADER + row * ROW_HEIGHT,
         {
           ...defaultStoryCardProps(),
           title: story.summary,
