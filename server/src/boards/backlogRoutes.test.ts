@@ -237,7 +237,7 @@ describe('finishing a board', () => {
       [`/versions/${finished.body.versionId}/backlog`, 'checkout-revisited-sprint-12-final-backlog.json'],
       [`/versions/${finished.body.versionId}/backlog.csv`, 'checkout-revisited-sprint-12-final-backlog.csv'],
       [`/versions/${finished.body.versionId}/backlog.md`, 'checkout-revisited-sprint-12-final-backlog.md'],
-    ]) {
+    ] as const) {
       expect(await fileName(path)).toBe(`attachment; filename="${name}"`)
     }
   })
