@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { type DocumentRecord, type JiraImport, toBacklog } from '@refinery/shared'
+import {
+  BOARD_LIMITS,
+  type DocumentRecord,
+  type JiraImport,
+  MAX_JIRA_ROWS,
+  toBacklog,
+} from '@refinery/shared'
 import { backlogOptions } from '@refinery/shared/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -142,6 +148,17 @@ describe('a Jira CSV the import cannot read', () => {
     // The two rows before span five lines: the broken one starts on line 7.
     expect(readJiraCsv(`${header}${lines.join('\r\n')}\r\n${broken}\r\nA-4,After,,3\r\n`)).toEqual({
       error: { line: 7, reason },
+    })
+  })
+
+  it('refuses a text longer than a card field takes, and more issues than a board takes', () => {
+    const long = 'x'.repeat(BOARD_LIMITS.fieldChars + 1)
+    expect(readJiraCsv(`${header}A-1,Fine,,1\r\nA-2,Long,${long},2\r\n`)).toEqual({
+      error: { line: 3, reason: `the Description is longer than ${BOARD_LIMITS.fieldChars} characters` },
+    })
+    const many = Array.from({ length: MAX_JIRA_ROWS + 1 }, (_, i) => `A-${i},Story ${i},,`).join('\r\n')
+    expect(readJiraCsv(header + many)).toEqual({
+      error: { line: 1, reason: `the file has more than ${MAX_JIRA_ROWS} issues` },
     })
   })
 
