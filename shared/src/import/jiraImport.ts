@@ -190,7 +190,9 @@ function epicsOf(issues: readonly Issue[]): { epics: Epic[]; epicOf: (story: Iss
   const epicFor = new Map<Issue, Epic | null>()
   for (const story of issues.filter((candidate) => !candidate.isEpic)) {
     const references = [story.parent, story.epicLink].filter((ref) => ref !== '' && !stories.has(ref))
-    const summary = story.parentSummary === '' ? '' : `summary:${story.parentSummary}`
+    // A sub-task's parent summary is its story's title, no epic's.
+    const underStory = stories.has(story.parent)
+    const summary = story.parentSummary === '' || underStory ? '' : `summary:${story.parentSummary}`
     let epic = [...references, summary].map((ref) => byReference.get(ref)).find((found) => found) ?? null
     if (!epic && (references.length > 0 || summary !== '')) {
       const key = story.epicLink || (/^[A-Z][A-Z0-9_]*-\d+$/.test(story.parent) ? story.parent : '')
