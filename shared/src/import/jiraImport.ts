@@ -225,6 +225,7 @@ function zIndex(n: number): string {
   return `c${digits[Math.floor(n / 3844) % 62]}${digits[Math.floor(n / 62) % 62]}${digits[n % 62]}`
 }
 
+/** The most issues one import takes: a board of more is no workshop, and its document would be too large to open. */
 export const MAX_JIRA_ROWS = 20_000
 
 /**
