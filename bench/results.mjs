@@ -239,6 +239,10 @@ export function writeResults({ figures, sizes, kinds, totalSeconds, load, partia
       [
         ['backlog after an edit, median ms', cell(`refinery.backlog.${sizes.backlogCards}_cards`)],
         ['backlog unchanged, median ms', cell(`refinery.backlog.${sizes.backlogCards}_cards.unchanged`)],
+        [
+          `new board from a Jira CSV of ${sizes.importRows} rows, median ms`,
+          cell(`refinery.import.jira_csv.${sizes.importRows}_rows`),
+        ],
       ],
     ),
     '',

@@ -4,7 +4,7 @@
 // could not be taken), progress on stderr, and writes the table to bench/RESULTS.md.
 //
 // BENCH_ONLY=refinery,hocuspocus limits the comparison to those servers and BENCH_SKIP=idle,sustained
-// skips sections (fanout, paced, burst, sustained, cold_sync, idle, spread, backlog, persistence);
+// skips sections (fanout, paced, burst, sustained, cold_sync, idle, spread, backlog, import, persistence);
 // BENCH_READERS=50 and BENCH_IDLE=2000 shrink the sizes. They are for working on the bench: a full run
 // takes every figure. BENCH_CPU_PROF=1 runs Refinery under --cpu-prof and BENCH_CLIENT_PROF=1 the
 // clients (profiles in bench/out/profiles); BENCH_NODE_ARGS adds node flags to Refinery;
@@ -43,6 +43,7 @@ const SIZES = {
   coldSyncRuns: 21,
   spreadReaders: 100,
   backlogCards: 10000,
+  importRows: 1000,
   persistenceBoards: 4,
   persistenceUpdates: 2500,
 }
@@ -494,6 +495,49 @@ async function spreadFigures() {
   }
 }
 
+/** The median of five timings, after a first one that warmed up. */
+const medianAfterWarmUp = (times) => times.slice(1).sort((x, y) => x - y)[2]
+
+/** A Jira CSV export of `rows` issues: 10 epics, their stories across 4 fix versions, with labels. */
+function jiraExport(rows) {
+  const header =
+    'Issue key,Issue id,Issue Type,Summary,Description,Priority,Custom field (Story Points),Labels,Labels,Fix Version/s,Parent'
+  const epics = Array.from({ length: 10 }, (_, i) => `B-${i},${i},Epic,Epic ${i},"The epic, described",,,,,,`)
+  const stories = Array.from(
+    { length: rows - epics.length },
+    (_, i) =>
+      `B-${100 + i},${100 + i},Story,"Story ${i}, ""quoted""","As a shopper, I want thing ${i}, so that it works\n\n* first\n* second",High,3,ux,api,v${i % 4},${i % 10}`,
+  )
+  return [header, ...epics, ...stories].join('\r\n')
+}
+
+async function importFigures() {
+  const server = await startRefinery({}, { nodeArgs: serverNodeArgs('refinery') })
+  try {
+    const cookie = await signUp(server)
+    const csv = jiraExport(SIZES.importRows)
+    const name = `refinery.import.jira_csv.${SIZES.importRows}_rows`
+    const times = []
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now()
+      const response = await fetch(`${server.http}/api/boards/import?title=Bench`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'text/csv' },
+        body: csv,
+      })
+      if (response.status !== 201) {
+        report(name, null, 'ms', `the import answered ${response.status}: ${await response.text()}`)
+        return
+      }
+      times.push(performance.now() - started)
+    }
+    report(name, medianAfterWarmUp(times), 'ms')
+    progress(`Jira CSV import of ${SIZES.importRows} rows: median ${fmt(medianAfterWarmUp(times))} ms`)
+  } finally {
+    await server.stop()
+  }
+}
+
 async function backlogFigures() {
   const server = await startRefinery({}, { nodeArgs: serverNodeArgs('refinery') })
   try {
@@ -530,7 +574,7 @@ async function backlogFigures() {
       afterEdit.push((await get()).ms)
       unchanged.push((await get()).ms)
     }
-    const median = (times) => times.slice(1).sort((x, y) => x - y)[2]
+    const median = medianAfterWarmUp
     const note = items === SIZES.backlogCards ? undefined : `the backlog had ${items} items`
     report(`refinery.backlog.${SIZES.backlogCards}_cards`, median(afterEdit), 'ms', note)
     report(`refinery.backlog.${SIZES.backlogCards}_cards.unchanged`, median(unchanged), 'ms', note)
@@ -698,6 +742,7 @@ if (!skip.has('idle')) {
 if (kinds.some((kind) => kind.id === 'refinery')) {
   await section('spread', spreadFigures, 'refinery.spread')
   await section('backlog', backlogFigures, 'refinery.backlog')
+  await section('import', importFigures, 'refinery.import')
   await section('persistence', () => persistenceFigures('sqlite'), 'refinery.persistence.sqlite')
   await section('persistence', () => persistenceFigures('postgres'), 'refinery.persistence.postgres')
 }

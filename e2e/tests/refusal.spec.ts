@@ -46,7 +46,7 @@ test('offline work the server refuses as too big says so, keeps a copy, and lets
     alice.page.waitForEvent('download'),
     notice.getByRole('button', { name: 'Download a copy' }).click(),
   ])
-  expect(download.suggestedFilename()).toBe('Checkout journey.refinery.json')
+  expect(download.suggestedFilename()).toBe('checkout-journey.refinery.json')
   const file = JSON.parse(readFileSync(await download.path(), 'utf8'))
   expect(file).toMatchObject({ format: 'refinery-board', version: 1, title: 'Checkout journey' })
   expect(file.records.filter((record: { type?: string }) => record.type === 'story-card')).toHaveLength(250)

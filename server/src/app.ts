@@ -28,6 +28,7 @@ import type { AppEnv } from './http/env'
 import { apiError } from './http/errors'
 import { originCheck } from './http/origin'
 import { createWebSocketUpgrade } from './http/websocketUpgrade'
+import { importRoutes, isBoardImport } from './import/routes'
 import type { Logger } from './logger'
 import type { Metrics } from './metrics'
 import type { Storage } from './storage/types'
@@ -124,8 +125,10 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     onError: (c) =>
       apiError(c, 413, 'body_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes`),
   })
-  // Image uploads have their own limit (MAX_ASSET_BYTES), set on their route.
-  app.use('/api/*', (c, next) => (isAssetUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
+  // Image uploads and board imports have their own limits (MAX_ASSET_BYTES, MAX_IMPORT_BYTES), set on their routes.
+  const ownLimit = (method: string, path: string) =>
+    isAssetUpload(method, path) || isBoardImport(method, path)
+  app.use('/api/*', (c, next) => (ownLimit(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
   app.use('/api/*', originCheck(config.allowedOrigins))
   app.use('/api/*', sessionMiddleware(sessions, secureCookies))
 
@@ -164,6 +167,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     .route('/api/boards', backlogRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
     .route('/api/boards', versionRoutes({ boards, versions, documents: sync, publicUrl: config.publicUrl }))
     .route('/api/boards', summonRoutes({ boards, documents: sync }))
+    .route('/api/boards', importRoutes({ boards, documents: sync }))
     .route(
       '/api/boards',
       assetRoutes({ boards, assets: store.assets, maxAssetBytes: config.maxAssetBytes, logger }),

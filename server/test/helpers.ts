@@ -99,7 +99,7 @@ export async function api<T = any>(
   if (options.cookie) headers.cookie = options.cookie
   let body: string | undefined
   if (options.raw !== undefined || options.body !== undefined) {
-    headers['content-type'] = 'application/json'
+    headers['content-type'] ??= 'application/json'
     body = options.raw ?? JSON.stringify(options.body)
   }
   const response = await fetch(`http://localhost:${port}${path}`, {

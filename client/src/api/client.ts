@@ -1,25 +1,26 @@
-import type {
-  ApiErrorBody,
-  Backlog,
-  BacklogDiff,
-  BoardFile,
-  BoardTemplate,
-  BoardView,
-  CreatedInvite,
-  InvitePreview,
-  InviteRole,
-  InviteView,
-  LocksAnswer,
-  MemberBoardView,
-  MemberView,
-  MyVotes,
-  PublicUser,
-  Role,
-  Summon,
-  TimerAnswer,
-  VersionView,
-  VoteResult,
-  VotingAnswer,
+import {
+  type ApiErrorBody,
+  type Backlog,
+  type BacklogDiff,
+  BOARD_FILE_TYPE,
+  type BoardFile,
+  type BoardTemplate,
+  type BoardView,
+  type CreatedInvite,
+  type InvitePreview,
+  type InviteRole,
+  type InviteView,
+  type LocksAnswer,
+  type MemberBoardView,
+  type MemberView,
+  type MyVotes,
+  type PublicUser,
+  type Role,
+  type Summon,
+  type TimerAnswer,
+  type VersionView,
+  type VoteResult,
+  type VotingAnswer,
 } from '@refinery/shared'
 
 /** An answer of the API other than 2xx, with the server's code and message. */
@@ -124,6 +125,19 @@ export const api = {
   updateBoard: (id: string, body: { title?: string; voteBudget?: number }) =>
     request<MemberBoardView>('PATCH', board(id), body),
   deleteBoard: (id: string) => request<void>('DELETE', board(id)),
+  /**
+   * A new board from a Jira CSV export (named `title`) or a board file, as its owner. The type is set
+   * here from the file's name: browsers label a CSV file differently (Excel's on Windows).
+   */
+  importBoard: (file: File, title: string) => {
+    const type = file.name.toLowerCase().endsWith('.csv') ? 'text/csv' : BOARD_FILE_TYPE
+    return upload<{ id: string; title: string; role: 'owner' }>(
+      `/api/boards/import?title=${encodeURIComponent(title)}`,
+      new Blob([file], { type }),
+    )
+  },
+  /** Where the browser downloads the board file from (CONTRACT section 9). */
+  boardFileUrl: (id: string) => `${board(id)}/export`,
 
   members: (id: string) => request<{ members: MemberView[] }>('GET', `${board(id)}/members`),
   setMemberRole: (id: string, userId: string, role: Role) =>

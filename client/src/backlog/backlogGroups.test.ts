@@ -18,6 +18,7 @@ function item(rank: number, releaseId: string | null, estimate: number | null = 
     release: releaseId,
     releaseId,
     url: `http://localhost:8787/b/board?card=shape%3A${rank}`,
+    jiraKey: null,
   }
 }
 

@@ -1,3 +1,4 @@
+import { api } from '../api/client'
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
 import type { BoardImages } from '../assets/boardImages'
@@ -50,6 +51,17 @@ export function BoardHeader({ title, open, connection, images }: BoardHeaderProp
           </span>
         )}
         {open && connection && <BoardTimer open={open} connection={connection} />}
+        {open && (
+          <a
+            className="button button--small"
+            href={api.boardFileUrl(open.board.id)}
+            download
+            title="The whole board as one file, to keep (in git, say) or to import as a new board"
+            data-testid="export-board-file"
+          >
+            Export board file
+          </a>
+        )}
         {open && <ShareButton open={open} />}
         {connection && <ConnectionIndicator connection={connection} />}
       </header>

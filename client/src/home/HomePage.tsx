@@ -1,5 +1,5 @@
 import type { BoardTemplate, BoardView } from '@refinery/shared'
-import { type FormEvent, useEffect, useId, useState } from 'react'
+import { type ChangeEvent, type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { api, errorMessage } from '../api/client'
 import { Link } from '../app/Link'
 import { Logo } from '../app/Logo'
@@ -82,6 +82,7 @@ function BoardsPage({ name, isGuest }: { name: string; isGuest: boolean }) {
       <div className="boards-page__body">
         <div className="boards-page__side">
           <NewBoardForm />
+          <ImportBoard />
           {/* A guest joined by link with just a name: there is no password to change. */}
           {!isGuest && <AccountPanel />}
         </div>
@@ -247,6 +248,57 @@ function NewBoardForm() {
           {busy ? 'Creating…' : 'Create board'}
         </button>
       </form>
+    </section>
+  )
+}
+
+/**
+ * A board from a file: a Jira CSV export (Export → CSV, all fields) becomes a story map, a board file
+ * the board it was exported from. The server reads it whole or not at all, and says which line it
+ * could not read.
+ */
+function ImportBoard() {
+  const input = useRef<HTMLInputElement>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const importFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0]
+    event.target.value = ''
+    if (!file) return
+    setBusy(true)
+    setError(null)
+    try {
+      const board = await api.importBoard(file, file.name.replace(/\.[^.]*$/, ''))
+      navigate(boardPath(board.id))
+    } catch (caught) {
+      setError(errorMessage(caught, 'The file could not be imported.'))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="panel new-board" data-testid="import-board">
+      <h2>Import</h2>
+      <p className="muted form__hint">
+        A Jira CSV export (all fields), or a board file (.json) exported from Refinery.
+      </p>
+      <input
+        ref={input}
+        type="file"
+        accept=".csv,.json,text/csv,application/json"
+        hidden
+        onChange={importFile}
+        data-testid="import-file"
+      />
+      {error && (
+        <p className="field-error" role="alert" data-testid="import-error">
+          {error}
+        </p>
+      )}
+      <button type="button" className="button" disabled={busy} onClick={() => input.current?.click()}>
+        {busy ? 'Importing…' : 'Import a file…'}
+      </button>
     </section>
   )
 }

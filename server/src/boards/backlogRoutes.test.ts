@@ -132,7 +132,7 @@ describe('the backlog of a board', () => {
     const { get } = await smallMap()
     const response = await get('/backlog.csv')
     expect(response.status).toBe(200)
-    const rows: string[][] = parse(response.body, { relaxColumnCount: false })
+    const rows: string[][] = parse(response.body, { relaxColumnCount: false, bom: true })
     const [header, ...body] = rows
     expect(header).toEqual([
       'Issue ID',
@@ -215,6 +215,31 @@ describe('finishing a board', () => {
     const versions = (await get('/versions')).body.versions
     expect(versions).toEqual([expect.objectContaining({ id: versionId, name: 'Workshop 1', items: 4 })])
     expect((await get(`/versions/nope/backlog`)).status).toBe(404)
+  })
+
+  it('names every download by one scheme, a finished version’s after the version too', async () => {
+    const { running, owner, boardId } = await smallMap()
+    const finished = await api(running.port, `/api/boards/${boardId}/finish`, {
+      method: 'POST',
+      body: { name: 'Sprint 12: final' },
+      cookie: owner.cookie,
+    })
+    const fileName = async (path: string) => {
+      const response = await fetch(`http://localhost:${running.port}/api/boards/${boardId}${path}`, {
+        headers: { cookie: owner.cookie },
+      })
+      return response.headers.get('content-disposition')
+    }
+    for (const [path, name] of [
+      ['/backlog', 'checkout-revisited-backlog.json'],
+      ['/backlog.csv', 'checkout-revisited-backlog.csv'],
+      ['/backlog.md', 'checkout-revisited-backlog.md'],
+      [`/versions/${finished.body.versionId}/backlog`, 'checkout-revisited-sprint-12-final-backlog.json'],
+      [`/versions/${finished.body.versionId}/backlog.csv`, 'checkout-revisited-sprint-12-final-backlog.csv'],
+      [`/versions/${finished.body.versionId}/backlog.md`, 'checkout-revisited-sprint-12-final-backlog.md'],
+    ] as const) {
+      expect(await fileName(path)).toBe(`attachment; filename="${name}"`)
+    }
   })
 
   it('names versions when no name is given', async () => {

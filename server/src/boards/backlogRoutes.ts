@@ -1,6 +1,7 @@
 import {
   type Backlog,
   type BacklogLayout,
+  backlogFileName,
   backlogFromDoc,
   backlogShapes,
   FinishBody,
@@ -27,21 +28,19 @@ export interface BacklogDeps {
   publicUrl: string
 }
 
-/** A file name made of the board's title, safe in a Content-Disposition header. */
-function fileName(title: string, extension: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[^\w\s-]/g, '')
-    .trim()
-    .replace(/\s+/g, '-')
-    .toLowerCase()
-  return `${slug || 'backlog'}-backlog.${extension}`
-}
-
-/** The backlog as JSON, Jira CSV or Markdown, the format chosen by the route's extension. */
-function send(c: Context<AppEnv>, backlog: Backlog, title: string, format: 'json' | 'csv' | 'md') {
-  if (format === 'json') return c.json(backlog)
-  const attachment = `attachment; filename="${fileName(title, format)}"`
+/**
+ * The backlog as JSON, Jira CSV or Markdown, the format chosen by the route's extension; each named by
+ * one scheme when downloaded (`versionName` for a finished version's).
+ */
+function send(
+  c: Context<AppEnv>,
+  backlog: Backlog,
+  title: string,
+  format: 'json' | 'csv' | 'md',
+  versionName?: string,
+) {
+  const attachment = `attachment; filename="${backlogFileName(title, format, versionName)}"`
+  if (format === 'json') return c.json(backlog, 200, { 'Content-Disposition': attachment })
   if (format === 'csv') {
     return c.body(toJiraCsv(backlog), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
@@ -121,9 +120,9 @@ export function backlogRoutes({ boards, versions, documents, publicUrl }: Backlo
     })
     app.get(`/:id/versions/:versionId/${path}`, boardAccess(boards, 'board:read'), async (c) => {
       const board = await boards.get(c.var.board.id)
-      const backlog = await versions.backlog(c.var.board.id, c.req.param('versionId'))
-      if (!board || !backlog) return apiError(c, 404, 'not_found', 'No such version of this board')
-      return send(c, backlog, board.title, format)
+      const version = await versions.backlog(c.var.board.id, c.req.param('versionId'))
+      if (!board || !version) return apiError(c, 404, 'not_found', 'No such version of this board')
+      return send(c, version.backlog, board.title, format, version.name)
     })
   }
 

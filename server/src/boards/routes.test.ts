@@ -153,6 +153,14 @@ const httpRoutes: HttpRoute[] = [
   },
   {
     method: 'GET',
+    path: (f) => `/api/boards/${f.boardId}/export`,
+    capability: 'board:read',
+    success: 200,
+    checkBody: (body, f) =>
+      expect(body.records.map((record: { id: string }) => record.id)).toContain(f.cardId),
+  },
+  {
+    method: 'GET',
     path: (f) => `/api/boards/${f.boardId}/versions`,
     capability: 'board:read',
     success: 200,

@@ -36,7 +36,7 @@ export function versionRoutes({ boards, versions, documents, publicUrl }: Versio
               `${publicUrl}/b/${encodeURIComponent(boardId)}?card=${encodeURIComponent(cardId)}`,
           }),
         )
-      : versions.backlog(boardId, versionId)
+      : versions.backlog(boardId, versionId).then((version) => version?.backlog)
 
   return new Hono<AppEnv>()
     .get('/:id/versions/:versionId/diff', members, async (c) => {
@@ -51,7 +51,7 @@ export function versionRoutes({ boards, versions, documents, publicUrl }: Versio
         )
       }
       const [before, after] = await Promise.all([
-        versions.backlog(boardId, c.req.param('versionId')),
+        backlogOf(boardId, c.req.param('versionId')),
         backlogOf(boardId, against),
       ])
       if (!before || !after) return apiError(c, 404, 'not_found', noSuchVersion)

@@ -71,12 +71,13 @@ export class VersionStore {
     return Number(row?.n ?? 0)
   }
 
-  async backlog(boardId: string, versionId: string): Promise<Backlog | undefined> {
-    const row = await this.sql.get<{ backlog: string }>(
-      'SELECT backlog FROM board_versions WHERE board_id = ? AND id = ?',
+  /** A finished version's name and backlog, as they were frozen. */
+  async backlog(boardId: string, versionId: string): Promise<{ name: string; backlog: Backlog } | undefined> {
+    const row = await this.sql.get<{ name: string; backlog: string }>(
+      'SELECT name, backlog FROM board_versions WHERE board_id = ? AND id = ?',
       [boardId, versionId],
     )
-    return row && (JSON.parse(row.backlog) as Backlog)
+    return row && { name: row.name, backlog: JSON.parse(row.backlog) as Backlog }
   }
 
   /** The document as it was when the version was finished, as a Yjs update. */

@@ -34,9 +34,9 @@ describe('toBacklog', () => {
       versionId: null,
       generatedAt: '2026-03-01T10:00:00.000Z',
       epics: [
-        { id: 'shape:s1', title: 'Sign up' },
-        { id: 'shape:s2', title: 'Browse' },
-        { id: 'shape:s3', title: 'Pay' },
+        { id: 'shape:s1', title: 'Sign up', description: '', jiraKey: null },
+        { id: 'shape:s2', title: 'Browse', description: '', jiraKey: null },
+        { id: 'shape:s3', title: 'Pay', description: '', jiraKey: null },
       ],
       releases: [
         { id: 'shape:r1', name: 'MVP' },
@@ -58,6 +58,7 @@ describe('toBacklog', () => {
           url: 'http://localhost:8787/boards/board-1?card=shape%3Aa',
           epicId: 'shape:s2',
           releaseId: 'shape:r1',
+          jiraKey: null,
         },
       ],
       warnings: [],

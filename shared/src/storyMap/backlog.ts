@@ -33,12 +33,17 @@ export interface BacklogItem {
   /** The journey step's shape id: two steps may share a title and still be two epics. */
   epicId: string | null
   releaseId: string | null
+  /** The Jira issue the card was imported from (`meta.jiraKey`), so the CSV updates it rather than copy it. */
+  jiraKey: string | null
 }
 
 /** A journey step, as an epic of the backlog. */
 export interface BacklogEpic {
   id: string
   title: string
+  description: string
+  /** The Jira epic the step was imported from (`meta.jiraKey`). */
+  jiraKey: string | null
 }
 
 /** A release slice, as a release of the backlog. */
@@ -92,6 +97,7 @@ interface Box {
 
 interface Placed<Props> extends Box {
   props: Props
+  jiraKey: string | null
 }
 
 /** A card placed on the story map, with every field of its backlog item that votes do not change. */
@@ -216,6 +222,12 @@ export function storyText(card: Pick<StoryCardProps, 'asA' | 'iWant' | 'soThat'>
   return story.charAt(0).toUpperCase() + story.slice(1)
 }
 
+/** The Jira key a story-map shape was imported with, if it was. */
+function jiraKeyOf(shape: DocumentRecord): string | null {
+  const key = (shape.meta as { jiraKey?: unknown } | undefined)?.jiraKey
+  return typeof key === 'string' && key.trim() !== '' ? key.trim() : null
+}
+
 function trimmedLines(texts: readonly string[]): string[] {
   return texts.map((text) => text.trim()).filter((text) => text !== '')
 }
@@ -271,7 +283,15 @@ export function layoutBacklog(records: readonly DocumentRecord[]): BacklogLayout
     }
     const props = parsed.data
     const { x, y } = pagePosition(shape.id)
-    into.push({ id: shape.id, props, left: x, top: y, right: x + props.w, bottom: y + props.h })
+    into.push({
+      id: shape.id,
+      props,
+      jiraKey: jiraKeyOf(shape),
+      left: x,
+      top: y,
+      right: x + props.w,
+      bottom: y + props.h,
+    })
   }
 
   const steps: Placed<JourneyStepProps>[] = []
@@ -284,7 +304,12 @@ export function layoutBacklog(records: readonly DocumentRecord[]): BacklogLayout
   }
   steps.sort((a, b) => a.left - b.left || compareIds(a.id, b.id))
   slices.sort((a, b) => a.top - b.top || compareIds(a.id, b.id))
-  const epics = steps.map((step) => ({ id: step.id, title: step.props.title.trim() || 'Untitled step' }))
+  const epics = steps.map((step) => ({
+    id: step.id,
+    title: step.props.title.trim() || 'Untitled step',
+    description: step.props.description.trim(),
+    jiraKey: step.jiraKey,
+  }))
   const releases = slices.map((slice) => ({
     id: slice.id,
     name: slice.props.name.trim() || 'Untitled release',
@@ -330,7 +355,7 @@ export function layoutBacklog(records: readonly DocumentRecord[]): BacklogLayout
   return {
     epics,
     releases,
-    cards: placed.map(({ card: { id, props }, stepIndex, sliceIndex, moscowOrder }): LaidOutCard => {
+    cards: placed.map(({ card: { id, props, jiraKey }, stepIndex, sliceIndex, moscowOrder }): LaidOutCard => {
       const epic = epics[stepIndex]
       const release = releases[sliceIndex]
       return {
@@ -348,6 +373,7 @@ export function layoutBacklog(records: readonly DocumentRecord[]): BacklogLayout
           release: release?.name ?? null,
           epicId: epic?.id ?? null,
           releaseId: release?.id ?? null,
+          jiraKey,
         },
       }
     }),
@@ -387,6 +413,7 @@ export function rankBacklog(layout: BacklogLayout, votes: Votes, options: Backlo
         url: options.cardUrl(item.id),
         epicId: item.epicId,
         releaseId: item.releaseId,
+        jiraKey: item.jiraKey,
       }),
     ),
     warnings: layout.warnings,
@@ -397,7 +424,7 @@ const STORY_MAP_TYPES: ReadonlySet<unknown> = new Set([STORY_CARD, JOURNEY_STEP,
 
 /**
  * The shapes of a live board as far as the backlog reads them: position and parent of every shape (any
- * shape may be a card's frame), props of story-map shapes only. Reading just that, rather than every
+ * shape may be a card's frame), props and meta of story-map shapes only. Reading just that, rather than every
  * record whole, is most of the difference on a board of thousands of cards.
  */
 export function backlogShapes(doc: Y.Doc): DocumentRecord[] {
@@ -405,7 +432,9 @@ export function backlogShapes(doc: Y.Doc): DocumentRecord[] {
   for (const [id, record] of getRecords(doc)) {
     if (!(record instanceof Y.Map) || record.get('typeName') !== 'shape') continue
     const type = record.get('type')
-    const props = STORY_MAP_TYPES.has(type) ? record.get('props') : undefined
+    const storyMap = STORY_MAP_TYPES.has(type)
+    const props = storyMap ? record.get('props') : undefined
+    const meta = storyMap ? record.get('meta') : undefined
     shapes.push({
       id,
       typeName: 'shape',
@@ -414,6 +443,7 @@ export function backlogShapes(doc: Y.Doc): DocumentRecord[] {
       y: record.get('y'),
       parentId: record.get('parentId'),
       props: props instanceof Y.Map ? props.toJSON() : props,
+      meta: meta instanceof Y.Map ? meta.toJSON() : meta,
     })
   }
   return shapes

@@ -78,6 +78,7 @@ describe('diffBacklogs', () => {
           url: '',
           epicId: null,
           releaseId: null,
+          jiraKey: null,
           ...entry,
         }) satisfies BacklogItem,
     ),

@@ -32,7 +32,7 @@ const board = [
 ]
 
 function rowsOf(csv: string): Record<string, string>[] {
-  const [header, ...rows] = parse(csv, { record_delimiter: '\r\n' })
+  const [header, ...rows] = parse(csv, { record_delimiter: '\r\n', bom: true })
   return rows.map((row) =>
     Object.fromEntries(
       (header ?? []).map((name, i) => [name === 'Labels' ? `Labels ${i}` : name, row[i] ?? 'MISSING']),
@@ -48,9 +48,9 @@ describe('toJiraCsv', () => {
   const stories = rows.filter((row) => row['Issue Type'] === 'Story')
 
   it('writes the exact header, one Labels column per label of the most labelled card', () => {
-    const [header] = parse(csv, { record_delimiter: '\r\n' })
+    const [header] = parse(csv, { record_delimiter: '\r\n', bom: true })
     expect(header).toEqual([...HEADER_START, 'Labels', 'Labels', 'Labels', 'Parent', 'Fix Version'])
-    expect(csv.startsWith('Issue ID,')).toBe(true)
+    expect(csv.startsWith('\uFEFFIssue ID,')).toBe(true)
     expect(csv.endsWith('\r\n')).toBe(true)
   })
 
@@ -118,14 +118,58 @@ describe('toJiraCsv', () => {
   })
 
   it('keeps one empty Labels column when no card has labels, and writes only the header for no cards', () => {
-    const bare = parse(toJiraCsv(backlogOf([cardAt('a', 0, 0)])), { record_delimiter: '\r\n' })
+    const bare = parse(toJiraCsv(backlogOf([cardAt('a', 0, 0)])), { record_delimiter: '\r\n', bom: true })
     expect(bare).toEqual([
       [...HEADER_START, 'Labels', 'Parent', 'Fix Version'],
       ['1', 'Story', 'a', '', 'Medium', '', '', '', ''],
     ])
     expect(toJiraCsv(backlogOf([]))).toBe(
-      'Issue ID,Issue Type,Summary,Description,Priority,Story Points,Labels,Parent,Fix Version\r\n',
+      '\uFEFFIssue ID,Issue Type,Summary,Description,Priority,Story Points,Labels,Parent,Fix Version\r\n',
     )
+  })
+})
+
+describe('toJiraCsv, back to Jira without duplicates', () => {
+  const checkout = step('checkout', 0, 'Checkout')
+  const fromJira = [
+    {
+      ...checkout,
+      props: { ...(checkout.props as object), description: 'Paying, end to end' },
+      meta: { jiraKey: 'SHOP-1' },
+    },
+    step('new-step', 300, 'Made on the board'),
+    cardAt('pay', 100, 100, { moscow: 'must' }),
+    { ...cardAt('refund', 100, 300, { moscow: 'wont', labels: ['money'] }), meta: { jiraKey: 'SHOP-7' } },
+    cardAt('invoice', 400, 100, { moscow: 'wont' }),
+  ]
+  const rows = rowsOf(toJiraCsv(backlogOf(fromJira)))
+
+  it('writes each Jira key on its own epic or story, and none on what was made on the board', () => {
+    expect(rows.map((row) => [row.Summary, row['Issue Key']])).toEqual([
+      ['Checkout', 'SHOP-1'],
+      ['Made on the board', ''],
+      ['pay', ''],
+      ['invoice', ''],
+      ['refund', 'SHOP-7'],
+    ])
+  })
+
+  it('has no Issue Key column for a board that never came from Jira', () => {
+    const [header] = parse(toJiraCsv(backlogOf(board)), { record_delimiter: '\r\n', bom: true })
+    expect(header).not.toContain('Issue Key')
+  })
+
+  it("gives an epic its step's description, and flags won't-have stories with a label", () => {
+    expect(rows[0]?.Description).toBe('Paying, end to end')
+    const labels = (summary: string) => {
+      const row = rows.find((candidate) => candidate.Summary === summary)
+      return Object.entries(row ?? {}).flatMap(([name, value]) =>
+        name.startsWith('Labels') && value ? [value] : [],
+      )
+    }
+    expect(labels('refund')).toEqual(['money', "Won't_have"])
+    expect(labels('invoice')).toEqual(["Won't_have"])
+    expect(labels('pay')).toEqual([])
   })
 })
 
@@ -184,7 +228,12 @@ describe('toJiraCsv and spreadsheet formulas', () => {
       boardId: backlogOptions.boardId,
       versionId: null,
       generatedAt: backlogOptions.generatedAt,
-      epics: cards.map((card, i) => ({ id: `shape:step-${i}`, title: card.epic })),
+      epics: cards.map((card, i) => ({
+        id: `shape:step-${i}`,
+        title: card.epic,
+        description: card.story,
+        jiraKey: null,
+      })),
       releases: cards.map((card, i) => ({ id: `shape:slice-${i}`, name: card.release })),
       items: cards.map((card, i) => ({
         rank: i + 1,
@@ -201,6 +250,7 @@ describe('toJiraCsv and spreadsheet formulas', () => {
         url: backlogOptions.cardUrl(`shape:card-${i}`),
         epicId: `shape:step-${i}`,
         releaseId: `shape:slice-${i}`,
+        jiraKey: null,
       })),
       warnings: [],
     }
@@ -209,10 +259,12 @@ describe('toJiraCsv and spreadsheet formulas', () => {
   it('reads back every text as it was, with a leading quote exactly where a formula would start', () => {
     fc.assert(
       fc.property(fc.array(cardTexts, { minLength: 1, maxLength: 4 }), (cards) => {
-        const [, ...rows] = parse(toJiraCsv(backlogOfTexts(cards)), { record_delimiter: '\r\n' })
+        const [, ...rows] = parse(toJiraCsv(backlogOfTexts(cards)), { record_delimiter: '\r\n', bom: true })
         const epics = rows.slice(0, cards.length)
         const stories = rows.slice(cards.length)
-        expect(epics.map((row) => row[2])).toEqual(cards.map((card) => formulaSafe(card.epic)))
+        expect(epics.map((row) => row.slice(2, 4))).toEqual(
+          cards.map((card) => [formulaSafe(card.epic), formulaSafe(card.story)]),
+        )
         expect(stories.map((row) => row.slice(2, 4))).toEqual(
           cards.map((card) => [formulaSafe(card.title), formulaSafe(card.story)]),
         )

@@ -21,10 +21,20 @@ function csvField(text: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 
+/**
+ * How a won't-have story is told apart in Jira, where a priority of Lowest may mean anything: a label
+ * of its own, so the team can filter them out or close them.
+ */
+export const WONT_HAVE_LABEL = "Won't have"
+
 /** Jira splits a label at spaces, so a label's inner spaces become underscores to keep it whole. */
-function jiraLabels(labels: readonly string[]): string[] {
+function jiraLabels(item: BacklogItem): string[] {
+  const labels = item.moscow === 'wont' ? [...item.labels, WONT_HAVE_LABEL] : item.labels
   return [...new Set(labels.map((label) => label.replace(/\s+/g, '_')))]
 }
+
+/** Excel reads a CSV file as UTF-8 only when it starts with this byte-order mark; Jira skips it. */
+const BYTE_ORDER_MARK = '\uFEFF'
 
 /** The story line, a blank line, then the acceptance criteria as Jira wiki bullets. */
 function description(item: BacklogItem): string {
@@ -36,18 +46,25 @@ function description(item: BacklogItem): string {
 /**
  * The backlog as a CSV file for Jira's importer (CONTRACT section 7): an `Epic` row per journey step
  * that has cards, in step order, then a `Story` row per card in rank order, its `Parent` the `Issue ID`
- * of its epic. Issue IDs are numbers (epics first), the form every Jira importer accepts. No byte-order
- * mark: Jira reads the file as UTF-8, and a BOM would end up in the first header's name.
+ * of its epic. Issue IDs are numbers (epics first), the form every Jira importer accepts. The file starts
+ * with a byte-order mark; an epic row's Description is its step's. When a card or step came from Jira
+ * (`meta.jiraKey`), an `Issue Key` column holds its key, so Jira's importer updates that issue rather
+ * than creating a copy; cards made on the board leave it empty. Won't-have stories carry the label
+ * `Won't_have`.
  */
 export function toJiraCsv(backlog: Backlog): string {
   const epicIds = new Map<string, string>()
   for (const epic of backlog.epics) {
     if (backlog.items.some((item) => item.epicId === epic.id)) epicIds.set(epic.id, String(epicIds.size + 1))
   }
-  const labels = backlog.items.map((item) => jiraLabels(item.labels))
+  const labels = backlog.items.map(jiraLabels)
+  const keyed =
+    backlog.items.some((item) => item.jiraKey !== null) || backlog.epics.some((epic) => epic.jiraKey !== null)
+  const issueKey = (key: string | null) => (keyed ? [key ?? ''] : [])
   const labelColumns = Math.max(1, ...labels.map((cardLabels) => cardLabels.length))
 
   const header = [
+    ...(keyed ? ['Issue Key'] : []),
     'Issue ID',
     'Issue Type',
     'Summary',
@@ -61,9 +78,13 @@ export function toJiraCsv(backlog: Backlog): string {
   const noLabels = Array<string>(labelColumns).fill('')
   const epicRows = backlog.epics.flatMap((epic) => {
     const issueId = epicIds.get(epic.id)
-    return issueId ? [[issueId, 'Epic', epic.title, '', '', '', ...noLabels, '', '']] : []
+    if (!issueId) return []
+    return [
+      [...issueKey(epic.jiraKey), issueId, 'Epic', epic.title, epic.description, '', '', ...noLabels, '', ''],
+    ]
   })
   const storyRows = backlog.items.map((item, i) => [
+    ...issueKey(item.jiraKey),
     String(epicIds.size + i + 1),
     'Story',
     item.title,
@@ -74,5 +95,6 @@ export function toJiraCsv(backlog: Backlog): string {
     item.epicId ? (epicIds.get(item.epicId) ?? '') : '',
     item.release ?? '',
   ])
-  return [header, ...epicRows, ...storyRows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('')
+  const rows = [header, ...epicRows, ...storyRows].map((row) => `${row.map(csvField).join(',')}\r\n`)
+  return BYTE_ORDER_MARK + rows.join('')
 }
