@@ -28,6 +28,8 @@ import { originCheck } from './http/origin'
 import { createWebSocketUpgrade } from './http/websocketUpgrade'
 import type { Logger } from './logger'
 import type { Metrics } from './metrics'
+import { PlanningPoker } from './poker/round'
+import { pokerRoutes } from './poker/routes'
 import type { Storage } from './storage/types'
 import { SyncSocket } from './sync/connection'
 import type { Relay } from './sync/relay'
@@ -167,6 +169,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     )
     .route('/api/boards', facilitationRoutes({ boards, documents: sync }))
     .route('/api/boards', votingRoutes({ boards, voting }))
+    .route('/api/boards', pokerRoutes({ boards, poker: new PlanningPoker(store.sql, sync) }))
     .route('/api/invites', inviteRoutes({ ...boardDeps, guestLimits, trustProxy: config.trustProxy }))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')
