@@ -10,6 +10,9 @@ import type {
   MemberBoardView,
   MemberView,
   MyVotes,
+  PokerAcceptAnswer,
+  PokerAnswer,
+  PokerDeck,
   PublicUser,
   Role,
   Summon,
@@ -157,6 +160,17 @@ export const api = {
   stopTimer: (id: string) => request<TimerAnswer>('DELETE', `${board(id)}/timer`),
   /** "Bring everyone here": everyone with the board open follows the caller's view (owners, editors). */
   summon: (id: string) => request<{ summon: Summon }>('POST', `${board(id)}/summon`, {}),
+
+  /** Planning poker: the open round and the caller's own pick; owners and editors run it, voters pick. */
+  poker: (id: string) => request<PokerAnswer>('GET', `${board(id)}/poker`),
+  openPoker: (id: string, cardId: string, deck: PokerDeck) =>
+    request<PokerAnswer>('POST', `${board(id)}/poker`, { cardId, deck }),
+  estimate: (id: string, value: string) =>
+    request<PokerAnswer>('PUT', `${board(id)}/poker/estimate`, { value }),
+  revealPoker: (id: string) => request<PokerAnswer>('POST', `${board(id)}/poker/reveal`, {}),
+  acceptEstimate: (id: string, value: string) =>
+    request<PokerAcceptAnswer>('POST', `${board(id)}/poker/accept`, { value }),
+  closePoker: (id: string) => request<PokerAnswer>('DELETE', `${board(id)}/poker`),
 
   backlog: (id: string) => request<Backlog>('GET', `${board(id)}/backlog`),
   finish: (id: string, name?: string) =>

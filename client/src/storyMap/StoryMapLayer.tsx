@@ -2,6 +2,7 @@ import type { MyVotes } from '@refinery/shared'
 import { useEffect } from 'react'
 import { type Editor, react, type TLShapeId, useEditor, useValue } from 'tldraw'
 import { Link } from '../app/Link'
+import { PokerLayer } from '../poker/PokerLayer'
 import { keepPastedCardsInSight } from './copies'
 import { endPanelEditingOnPress } from './editing'
 import { bindHiddenVoting, hiddenVotingOf, ownTotals } from './hiddenVoting'
@@ -92,6 +93,7 @@ export function StoryMapLayer() {
   return (
     <>
       <StoryMapPanel board={board} dots={dots} />
+      <PokerLayer board={board} />
       <MapBar board={board} dots={board.canVote ? dots : null} />
     </>
   )
