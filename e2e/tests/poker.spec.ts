@@ -10,8 +10,10 @@ const CARD = 'shape:pay-by-card'
 function textBesideTheDeck(page: Page): Promise<string> {
   return page.evaluate(() => {
     const body = document.body.cloneNode(true) as HTMLElement
-    for (const deck of body.querySelectorAll('.poker-deck, .tlui-style-panel')) deck.remove()
-    return body.innerText
+    for (const part of Array.from(body.querySelectorAll('.poker-deck, .tlui-style-panel, style, script'))) {
+      part.remove()
+    }
+    return body.textContent ?? ''
   })
 }
 

@@ -438,6 +438,24 @@ export function serverDataEngines(
   ]
 }
 
+/**
+ * A test server on `data`, and the way to restart it on the same data (closing it first), as a crash
+ * and a redeploy would; every server started is closed after the test.
+ */
+export async function restartableServer(cleanup: (undo: () => unknown) => void, data: ServerData) {
+  const running = await startTestServer(data)
+  let stopped = false
+  cleanup(() => (stopped ? undefined : running.close()))
+  const restart = async () => {
+    stopped = true
+    await running.close()
+    const again = await startTestServer(data)
+    cleanup(() => again.close())
+    return again
+  }
+  return { running, restart }
+}
+
 /** A board with a member of every role, and someone who is not a member. */
 export async function membersOfEveryRole(port: number) {
   const owner = await signUp(port, 'Olive')

@@ -20,6 +20,7 @@ import {
   dropSchema,
   freshSchema,
   membersOfEveryRole,
+  restartableServer,
   serverDataEngines,
   signUp,
   startTestServer,
@@ -89,10 +90,8 @@ function holdsPick(bytes: Buffer, picks: Iterable<[userId: string, value: string
 describe.each(engines)('planning poker on %s', (_engine, storage) => {
   /** A server on this engine, a board with two story cards, a member of every role and a second voter. */
   async function workshop() {
-    const data = await storage()
-    const running = await startTestServer(data)
-    let stopped = false
-    cleanup(() => (stopped ? undefined : running.close()))
+    const server = await restartableServer(cleanup, await storage())
+    const { running } = server
     const port = running.port
     const { boardId, people, outsider } = await membersOfEveryRole(port)
     const second = await signUp(port, 'Vera')
@@ -102,13 +101,9 @@ describe.each(engines)('planning poker on %s', (_engine, storage) => {
     await waitForSync(ownerClient)
     await addCards(ownerClient, ['a', 'b'])
     await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').size === 2)
-    const restart = async () => {
-      stopped = true
+    const restart = () => {
       ownerClient.destroy()
-      await running.close()
-      const again = await startTestServer(data)
-      cleanup(() => again.close())
-      return again
+      return server.restart()
     }
     return {
       running,
