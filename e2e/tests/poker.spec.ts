@@ -26,6 +26,8 @@ async function pick(page: Page, face: string) {
 test('a round of planning poker: picks hidden until the reveal, the median accepted onto the card for all', async ({
   browser,
 }) => {
+  // Three people open the board, one of them twice: more than the default minute on a busy machine.
+  test.setTimeout(150_000)
   const olive = await signedUp(browser, 'Olive')
   const eddie = await signedUp(browser, 'Eddie')
   const vic = await signedUp(browser, 'Vic')
