@@ -456,6 +456,18 @@ export async function restartableServer(cleanup: (undo: () => unknown) => void, 
   return { running, restart }
 }
 
+/** Two instances on one PostgreSQL schema and the Redis relay, as a scaled-out deployment runs them. */
+export async function twoInstances(cleanup: (undo: () => unknown) => void) {
+  const schema = freshSchema()
+  cleanup(() => dropSchema(schema))
+  const shared = { databaseUrl: await databaseUrlWithSchema(schema), redisUrl: TEST_REDIS_URL }
+  const a = await startTestServer(shared)
+  cleanup(() => a.close())
+  const b = await startTestServer(shared)
+  cleanup(() => b.close())
+  return { a, b }
+}
+
 /** A board with a member of every role, and someone who is not a member. */
 export async function membersOfEveryRole(port: number) {
   const owner = await signUp(port, 'Olive')

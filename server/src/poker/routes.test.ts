@@ -16,16 +16,12 @@ import {
   api,
   cleanupAfterEach,
   connectClient,
-  databaseUrlWithSchema,
-  dropSchema,
-  freshSchema,
   membersOfEveryRole,
   restartableServer,
   serverDataEngines,
   signUp,
-  startTestServer,
-  TEST_REDIS_URL,
   type TestClient,
+  twoInstances,
   waitFor,
   waitForSync,
 } from '../../test/helpers'
@@ -367,13 +363,7 @@ describe.each(engines)('planning poker on %s', (_engine, storage) => {
 
 describe('planning poker across instances', () => {
   it('opened on A, picked on B, revealed on A: a client of B sees the values', async () => {
-    const schema = freshSchema()
-    cleanup(() => dropSchema(schema))
-    const shared = { databaseUrl: await databaseUrlWithSchema(schema), redisUrl: TEST_REDIS_URL }
-    const a = await startTestServer(shared)
-    cleanup(() => a.close())
-    const b = await startTestServer(shared)
-    cleanup(() => b.close())
+    const { a, b } = await twoInstances(cleanup)
     const { boardId, people } = await membersOfEveryRole(a.port)
     const onA = connectClient(a.port, boardId, { cookie: people.owner.cookie })
     cleanup(() => onA.destroy())
