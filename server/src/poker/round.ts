@@ -45,7 +45,6 @@ export class PlanningPoker {
   constructor(
     private readonly sql: Sql,
     private readonly documents: BoardDocuments,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** The round as everyone sees it, and the player's own pick in it. */
@@ -68,7 +67,7 @@ export class PlanningPoker {
           deck,
           openedBy: by.id,
           openedByName: by.name,
-          openedAt: this.now(),
+          openedAt: Date.now(),
           estimated: {},
           revealed: false,
         }

@@ -1,4 +1,5 @@
 import {
+  CloseCode,
   getRecords,
   POKER_DECKS,
   POKER_KEY,
@@ -6,6 +7,7 @@ import {
   type PokerRound,
   pokerRoundOf,
   putRecord,
+  ROUND_KEY,
 } from '@refinery/shared'
 import { cardAt } from '@refinery/shared/testing'
 import fc from 'fast-check'
@@ -342,6 +344,25 @@ describe.each(engines)('planning poker on %s', (_engine, storage) => {
     expect((await close(people.editor)).status).toBe(200)
     expect((await read(people.voter)).body.round).toBeNull()
     expect((await close(people.editor)).status).toBe(200)
+  })
+
+  it('a client cannot write the round: an editor forging a reveal is refused and nothing of it is kept', async () => {
+    const { running, port, boardId, people, open, estimate, read } = await workshop()
+    await open(people.owner, { cardId: 'shape:a', deck: 'fibonacci' })
+    await estimate(people.voter, 8)
+    const forger = connectClient(port, boardId, { cookie: people.editor.cookie })
+    cleanup(() => forger.destroy())
+    await waitFor(() => pokerRoundOf(forger.doc) !== null, { message: 'the round to reach the editor' })
+    const closed = new Promise((resolve) =>
+      forger.provider.once('connection-close', (event) => resolve(event?.code)),
+    )
+    const round = pokerRoundOf(forger.doc) as PokerRound
+    forger.doc
+      .getMap(POKER_KEY)
+      .set(ROUND_KEY, { ...round, revealed: true, values: { [people.editor.id]: '1' } })
+    expect(await closed).toBe(CloseCode.ServerOwnedWrite)
+    expect(pokerRoundOf(running.sync.peekRoom(boardId)?.doc as Y.Doc)).toEqual(round)
+    expect((await read(people.viewer)).body.round).toEqual(round)
   })
 
   it('a round and everyone’s picks survive a restart of the server, still hidden', async () => {
