@@ -9,10 +9,7 @@ import { type PokerTable, usePokerRound } from './usePokerRound'
 import './poker.css'
 
 const DECK_NAMES: Record<PokerDeck, string> = { fibonacci: 'Fibonacci', tshirt: 'T-shirt' }
-const DECK_HINTS: Record<PokerDeck, string> = {
-  fibonacci: '0, 1, 2, 3, 5, 8, 13, 21',
-  tshirt: 'XS, S, M, L, XL',
-}
+const deckHint = (deck: PokerDeck) => POKER_DECKS[deck].filter((face) => face !== UNSURE).join(', ')
 
 /** A request from a poker button: busy while it is out, and what went wrong in words. */
 function useRequest() {
@@ -102,7 +99,7 @@ function DeckChoice({ boardId, cardId }: { boardId: string; cardId: string }) {
               type="button"
               className="button button--small"
               disabled={busy}
-              title={`Estimate with ${DECK_HINTS[deck]}`}
+              title={`Estimate with ${deckHint(deck)}`}
               onClick={() => run(() => api.openPoker(boardId, cardId, deck))}
               data-testid={`estimate-deck-${deck}`}
             >
