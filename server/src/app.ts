@@ -31,6 +31,8 @@ import { createWebSocketUpgrade } from './http/websocketUpgrade'
 import { importRoutes, isBoardImport } from './import/routes'
 import type { Logger } from './logger'
 import type { Metrics } from './metrics'
+import { PlanningPoker } from './poker/round'
+import { pokerRoutes } from './poker/routes'
 import type { Storage } from './storage/types'
 import { SyncSocket } from './sync/connection'
 import type { Relay } from './sync/relay'
@@ -175,6 +177,7 @@ export function createApp({ config, logger, store, sessions, sync, relay, metric
     .route('/api/boards', facilitationRoutes({ boards, documents: sync }))
     .route('/api/boards', votingRoutes({ boards, voting }))
     .route('/api/boards', lockRoutes({ boards, documents: sync }))
+    .route('/api/boards', pokerRoutes({ boards, poker: new PlanningPoker(store.sql, sync) }))
     .route('/api/invites', inviteRoutes({ ...boardDeps, guestLimits, trustProxy: config.trustProxy }))
     .get('/config.js', (c) => {
       c.header('Cache-Control', 'no-cache')

@@ -14,6 +14,9 @@ import {
   type MemberBoardView,
   type MemberView,
   type MyVotes,
+  type PokerAcceptAnswer,
+  type PokerAnswer,
+  type PokerDeck,
   type PublicUser,
   type Role,
   type Summon,
@@ -179,6 +182,17 @@ export const api = {
     request<LocksAnswer>('POST', `${board(id)}/locks/backbone`, { locked }),
   /** "Bring everyone here": everyone with the board open follows the caller's view (owners, editors). */
   summon: (id: string) => request<{ summon: Summon }>('POST', `${board(id)}/summon`, {}),
+
+  /** Planning poker: the open round and the caller's own pick; owners and editors run it, voters pick. */
+  poker: (id: string) => request<PokerAnswer>('GET', `${board(id)}/poker`),
+  openPoker: (id: string, cardId: string, deck: PokerDeck) =>
+    request<PokerAnswer>('POST', `${board(id)}/poker`, { cardId, deck }),
+  estimate: (id: string, value: string) =>
+    request<PokerAnswer>('PUT', `${board(id)}/poker/estimate`, { value }),
+  revealPoker: (id: string) => request<PokerAnswer>('POST', `${board(id)}/poker/reveal`, {}),
+  acceptEstimate: (id: string, value: string) =>
+    request<PokerAcceptAnswer>('POST', `${board(id)}/poker/accept`, { value }),
+  closePoker: (id: string) => request<PokerAnswer>('DELETE', `${board(id)}/poker`),
 
   backlog: (id: string) => request<Backlog>('GET', `${board(id)}/backlog`),
   finish: (id: string, name?: string) =>

@@ -5,6 +5,7 @@ import { Link } from '../app/Link'
 import { OpenQuestions, useCommentsBinding } from '../comments/OpenQuestions'
 import { LockBadges } from '../facilitation/LockBadges'
 import { LockControls } from '../facilitation/LockControls'
+import { PokerLayer } from '../poker/PokerLayer'
 import { keepPastedCardsInSight } from './copies'
 import { endPanelEditingOnPress } from './editing'
 import { bindHiddenVoting, hiddenVotingOf, ownTotals } from './hiddenVoting'
@@ -96,6 +97,7 @@ export function StoryMapLayer() {
   return (
     <>
       <StoryMapPanel board={board} dots={dots} />
+      <PokerLayer board={board} />
       <MapBar board={board} dots={board.canVote ? dots : null} />
       <LockBadges board={board} />
       <LockControls board={board} />

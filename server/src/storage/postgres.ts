@@ -3,7 +3,14 @@ import { needsFold } from './compaction'
 import { FoldWorker } from './foldWorker'
 import { PostgresAssetStore } from './postgresAssets'
 import { PostgresSql } from './postgresSql'
-import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS, HIDDEN_VOTES, SERVER_SECRETS } from './schema'
+import {
+  ACCOUNTS_AND_BOARDS,
+  BOARD_ASSETS,
+  BOARD_VERSIONS,
+  HIDDEN_VOTES,
+  POKER_ESTIMATES,
+  SERVER_SECRETS,
+} from './schema'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
 
 // BIGINT columns come back as numbers: every one holds epoch milliseconds or a log sequence.
@@ -38,6 +45,8 @@ const MIGRATIONS: readonly string[] = [
   SERVER_SECRETS,
   // Dots given while voting is hidden, out of the document until the reveal (see HiddenVoteStore).
   HIDDEN_VOTES,
+  // Planning poker picks, out of the document until the round is revealed (see PlanningPoker).
+  POKER_ESTIMATES,
 ]
 
 /** Any constant will do: it only has to be the same for every Refinery instance. */

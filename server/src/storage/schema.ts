@@ -103,3 +103,17 @@ export const HIDDEN_VOTES = `
     PRIMARY KEY (board_id, card_id, user_id)
   );
 `
+
+/**
+ * Planning poker picks before the reveal (issue 17): the board's document says who has picked, never
+ * what; the reveal copies the round's rows into the document and they go. One pick per person a board.
+ */
+export const POKER_ESTIMATES = `
+  CREATE TABLE poker_estimates (
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (board_id, user_id)
+  );
+`

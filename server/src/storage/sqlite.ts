@@ -3,7 +3,14 @@ import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { needsFold } from './compaction'
 import { FoldWorker } from './foldWorker'
-import { ACCOUNTS_AND_BOARDS, BOARD_ASSETS, BOARD_VERSIONS, HIDDEN_VOTES, SERVER_SECRETS } from './schema'
+import {
+  ACCOUNTS_AND_BOARDS,
+  BOARD_ASSETS,
+  BOARD_VERSIONS,
+  HIDDEN_VOTES,
+  POKER_ESTIMATES,
+  SERVER_SECRETS,
+} from './schema'
 import { SqliteAssetStore } from './sqliteAssets'
 import { SqliteSql } from './sqliteSql'
 import type { BoardUpdate, Storage, StoredDocument } from './types'
@@ -66,6 +73,8 @@ const MIGRATIONS: readonly string[] = [
   SERVER_SECRETS,
   // Dots given while voting is hidden, out of the document until the reveal (see HiddenVoteStore).
   HIDDEN_VOTES,
+  // Planning poker picks, out of the document until the round is revealed (see PlanningPoker).
+  POKER_ESTIMATES,
 ]
 
 function migrate(db: Database.Database): void {
