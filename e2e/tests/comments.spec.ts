@@ -1,5 +1,13 @@
 import { expect, type Page, test } from '@playwright/test'
-import { createBoard, inviteLink, join, openBoard, shapeCentreOnScreen, signedUp } from './board'
+import {
+  createBoard,
+  expectConnected,
+  inviteLink,
+  join,
+  openBoard,
+  shapeCentreOnScreen,
+  signedUp,
+} from './board'
 
 /** Adds a story card through the editor, as the toolbar would, and answers its id. */
 function addCard(page: Page, title: string, at: { x: number; y: number }) {
@@ -58,7 +66,7 @@ test('a voter asks on a card, the owner finds it, answers and marks it answered;
   await expect(olive.page.getByTestId('open-questions')).toContainText('1 open question')
   await olive.page
     .getByTestId('open-questions')
-    .getByRole('button', { name: /open question$/ })
+    .getByRole('button', { name: '1 open question', exact: true })
     .click()
   await expect
     .poll(() => olive.page.evaluate(() => window.refinery!.editor.getSelectedShapeIds().map(String)))
@@ -87,6 +95,10 @@ test('a voter asks on a card, the owner finds it, answers and marks it answered;
 
   // After a reload, the thread is still there: it was stored, not only relayed.
   await vic.page.reload()
+  await expectConnected(vic.page)
+  await expect
+    .poll(() => vic.page.evaluate(() => window.refinery?.editor.getCurrentPageShapes().length))
+    .toBe(2)
   await openCard(vic.page, card)
   await expect(vic.page.getByTestId('card-thread').getByTestId('comment')).toHaveCount(2)
 })
