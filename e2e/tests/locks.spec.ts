@@ -76,8 +76,12 @@ test('an owner locks the backbone in one click: an editor can neither move nor d
 
   // The editor drags the step, then selects it and presses Delete: nothing happens, and they are told why.
   const before = await placeOf(olive.page, STEP)
+  // The notice shows for a few seconds: watch for it from before the drag, however slow the drag.
+  const notice = eddie.page.waitForFunction(
+    () => document.querySelector('[data-testid="lock-notice"]')?.textContent,
+  )
   await dragBy(eddie.page, STEP, 160, 120)
-  await expect(eddie.page.getByTestId('lock-notice')).toHaveText('The facilitator locked this journey step')
+  expect(await (await notice).jsonValue()).toBe('The facilitator locked this journey step')
   await selectShape(eddie.page, STEP)
   await eddie.page.keyboard.press('Delete')
   await eddie.page.evaluate((id) => {
@@ -102,4 +106,39 @@ test('an owner locks the backbone in one click: an editor can neither move nor d
   expect(movedByEditor?.y).not.toBe(moved?.y)
   for (const { page } of everyone) await expect.poll(() => placeOf(page, STEP)).toEqual(movedByEditor)
   await expectConnected(eddie.page)
+})
+
+test('a change that races a lock is refused, and the editor’s page puts the board back as the server holds it', async ({
+  browser,
+}) => {
+  const olive = await signedUp(browser, 'Olive')
+  const eddie = await signedUp(browser, 'Eddie')
+  const boardId = await createBoard(olive, 'Raced lock')
+  await join(eddie, await inviteLink(olive, boardId, 'editor'))
+  await openBoard(olive, boardId)
+  await olive.page.evaluate(() => {
+    const editor = window.refinery?.editor as unknown as { createShape(shape: object): void }
+    editor.createShape({ id: 'shape:pay', type: 'journey-step', x: 400, y: 100 })
+  })
+  await openBoard(eddie, boardId)
+  await expectEveryoneHas([eddie], STEP)
+  const before = await placeOf(olive.page, STEP)
+
+  await olive.page.getByTestId('lock-backbone').click()
+  await expect(eddie.page.getByTestId('lock-badge')).toHaveCount(1)
+  // The page reloads the board from the server by itself.
+  const reloaded = eddie.page.waitForEvent('framenavigated')
+  // As a change made just before the lock arrived would: straight into the document, past the page's guard.
+  await eddie.page.evaluate((id) => {
+    const { ydoc } = window.refinery as unknown as {
+      ydoc: { getMap(name: string): Map<string, { set(key: string, value: unknown): void }> }
+    }
+    ydoc.getMap('records').get(id)?.set('x', 999)
+  }, STEP)
+
+  await reloaded
+  await expectConnected(eddie.page)
+  await expect.poll(() => placeOf(eddie.page, STEP)).toEqual(before)
+  await expect(eddie.page.getByTestId('lock-badge')).toHaveCount(1)
+  expect(await placeOf(olive.page, STEP)).toEqual(before)
 })

@@ -16,7 +16,8 @@ const NOTICE_MS = 3000
  */
 export function LockBadges({ board }: { board: StoryMapBoard }) {
   const editor = useEditor()
-  const [notice, setNotice] = useState<string | null>(null)
+  // A new object at each try, so that the notice stays while someone keeps trying.
+  const [notice, setNotice] = useState<{ text: string } | null>(null)
   // Voters and viewers change nothing anyway, and keep selecting a locked card to place their dots.
   const held = board.canEdit && !can(board.role, 'board:lock')
 
@@ -26,7 +27,8 @@ export function LockBadges({ board }: { board: StoryMapBoard }) {
     return bindLocks(open.ydoc, lockedShapesAtom(editor))
   }, [editor])
   useEffect(
-    () => (held ? protectLockedShapes(editor, lockedShapesAtom(editor), setNotice) : undefined),
+    () =>
+      held ? protectLockedShapes(editor, lockedShapesAtom(editor), (text) => setNotice({ text })) : undefined,
     [editor, held],
   )
   useEffect(() => {
@@ -63,7 +65,7 @@ export function LockBadges({ board }: { board: StoryMapBoard }) {
       ))}
       {notice && (
         <output className="summon-toast lock-notice" data-testid="lock-notice">
-          {notice}
+          {notice.text}
         </output>
       )}
     </>
