@@ -74,6 +74,14 @@ test('a voter asks on a card, the owner finds it, answers and marks it answered;
   const oliveThread = olive.page.getByTestId('card-thread')
   await expect(oliveThread.getByTestId('comment')).toContainText('What if the guest skips the email?')
 
+  // The backlog lists the open question under its story.
+  const backlogPage = await olive.context.newPage()
+  await backlogPage.goto(`/b/${boardId}/backlog`)
+  await expect(backlogPage.getByTestId('backlog-open-questions')).toContainText(
+    'What if the guest skips the email?',
+  )
+  await backlogPage.close()
+
   // Olive replies and marks it answered.
   await oliveThread.getByTestId('reply').click()
   await oliveThread.getByLabel('Your reply').fill('We ask for it on the receipt page instead.')
@@ -86,6 +94,11 @@ test('a voter asks on a card, the owner finds it, answers and marks it answered;
   await expect(thread.getByTestId('answered-by')).toContainText('Olive')
   for (const page of [olive.page, vic.page, vera.page]) await expect(questionsOn(page, card)).toHaveCount(0)
   await expect(olive.page.getByTestId('open-questions')).toHaveCount(0)
+
+  // The thread goes to Jira with the story, a Comment column per comment.
+  const csv = await (await olive.context.request.get(`/api/boards/${boardId}/backlog.csv`)).text()
+  expect(csv).toMatch(/;Vic;Question \(answered by Olive\): What if the guest skips the email\?/)
+  expect(csv).toContain(';Olive;Re Vic: We ask for it on the receipt page instead.')
 
   // Vera, a viewer, reads the thread but has nothing to write with.
   await openCard(vera.page, card)

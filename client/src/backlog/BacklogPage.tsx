@@ -458,6 +458,20 @@ function ItemRow({ item }: { item: BacklogItem }) {
             ))}
           </div>
         )}
+        {item.openQuestions > 0 && (
+          <ul className="backlog-item__questions" data-testid="backlog-open-questions">
+            {item.comments
+              .filter((comment) => comment.question && comment.answered === null)
+              .map((question) => (
+                <li key={question.id}>
+                  <span className="backlog-item__question-mark" aria-hidden="true">
+                    ?
+                  </span>
+                  {question.text} <span className="muted">— {question.author}</span>
+                </li>
+              ))}
+          </ul>
+        )}
       </td>
       <td className="backlog-item__epic">{item.epic ?? <span className="muted">—</span>}</td>
       <td className="backlog-table__number">{item.estimate ?? <span className="muted">—</span>}</td>

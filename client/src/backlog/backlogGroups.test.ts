@@ -19,6 +19,8 @@ function item(rank: number, releaseId: string | null, estimate: number | null = 
     releaseId,
     url: `http://localhost:8787/b/board?card=shape%3A${rank}`,
     jiraKey: null,
+    comments: [],
+    openQuestions: 0,
   }
 }
 

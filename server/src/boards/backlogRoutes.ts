@@ -4,6 +4,7 @@ import {
   backlogFileName,
   backlogFromDoc,
   backlogShapes,
+  COMMENTS_KEY,
   FinishBody,
   layoutBacklog,
   toBacklogMarkdown,
@@ -68,15 +69,19 @@ interface LiveBacklog {
 
 const liveBacklogs = new WeakMap<Y.Doc, LiveBacklog>()
 
-/** Forgets what a transaction changed: the backlog after any change, the layout unless only votes changed. */
+/** Forgets what a transaction changed: the backlog after any change, the layout unless only votes or comments changed. */
 function watch(doc: Y.Doc, live: LiveBacklog): void {
+  // Votes and comments change only the items' votes and threads, not where the cards are.
   const votes: unknown = doc.getMap(VOTES_KEY)
+  const comments: unknown = doc.getMap(COMMENTS_KEY)
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
     // Runs after every transaction of the board (every client update): nothing to do once both are gone.
     if (transaction.changed.size === 0 || (live.backlog === null && live.layout === null)) return
     live.backlog = null
-    for (const type of transaction.changed.keys()) {
-      if (type !== votes) {
+    for (const changed of transaction.changed.keys()) {
+      let type = changed
+      while (type._item?.parent) type = type._item.parent as typeof type
+      if (type !== votes && type !== comments) {
         live.layout = null
         return
       }

@@ -59,6 +59,8 @@ describe('toBacklog', () => {
           epicId: 'shape:s2',
           releaseId: 'shape:r1',
           jiraKey: null,
+          comments: [],
+          openQuestions: 0,
         },
       ],
       warnings: [],

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import type { z } from 'zod'
+import { type CardComment, isOpenQuestion, readComments, threadsOf } from '../comments'
 import { type DocumentRecord, getRecords, VOTES_KEY } from '../records'
 import {
   JOURNEY_STEP,
@@ -35,6 +36,23 @@ export interface BacklogItem {
   releaseId: string | null
   /** The Jira issue the card was imported from (`meta.jiraKey`), so the CSV updates it rather than copy it. */
   jiraKey: string | null
+  /** The card's questions and comments, thread by thread (each start, then its replies), oldest first. */
+  comments: BacklogComment[]
+  /** How many of its questions nobody has marked answered yet. */
+  openQuestions: number
+}
+
+/** A question or comment on a card, as the backlog and its exports carry it. */
+export interface BacklogComment {
+  id: string
+  /** The comment it replies to; null for the start of a thread. */
+  replyTo: string | null
+  author: string
+  text: string
+  createdAt: string
+  question: boolean
+  /** For a question: who marked it answered, and when; null while it is open, and for a comment. */
+  answered: { by: string; at: string } | null
 }
 
 /** A journey step, as an epic of the backlog. */
@@ -85,6 +103,8 @@ export interface BacklogOptions {
 export interface BacklogInput extends BacklogOptions {
   records: readonly DocumentRecord[]
   votes: Votes
+  /** The board's questions and comments (its `comments` root); none when left out. */
+  comments?: readonly CardComment[]
 }
 
 interface Box {
@@ -104,7 +124,7 @@ interface Placed<Props> extends Box {
 interface LaidOutCard {
   sliceIndex: number
   moscowOrder: number
-  item: Omit<BacklogItem, 'rank' | 'votes' | 'url'>
+  item: Omit<BacklogItem, 'rank' | 'votes' | 'url' | 'comments' | 'openQuestions'>
 }
 
 /**
@@ -253,7 +273,7 @@ function trimmedLines(texts: readonly string[]): string[] {
  * labels are dropped, and repeated labels kept once.
  */
 export function toBacklog(input: BacklogInput): Backlog {
-  return rankBacklog(layoutBacklog(input.records), input.votes, input)
+  return rankBacklog(layoutBacklog(input.records), input.votes, input, input.comments)
 }
 
 /** Steps 1 to 4 of `toBacklog`, and the fields of every item: all that votes do not change. */
@@ -382,9 +402,41 @@ export function layoutBacklog(records: readonly DocumentRecord[]): BacklogLayout
   }
 }
 
-/** Step 5 of `toBacklog`: the laid-out cards ranked with their votes, as the backlog. */
-export function rankBacklog(layout: BacklogLayout, votes: Votes, options: BacklogOptions): Backlog {
+/** Each card's threads as backlog comments: every thread's start, then its replies. */
+function commentsByCard(comments: readonly CardComment[], cardIds: ReadonlySet<string>) {
+  const byCard = new Map<string, { comments: BacklogComment[]; openQuestions: number }>()
+  const cards = new Set(comments.map((comment) => comment.cardId).filter((id) => cardIds.has(id)))
+  for (const cardId of cards) {
+    const threads = threadsOf(comments, cardId)
+    byCard.set(cardId, {
+      comments: threads.flatMap((thread) => [thread.start, ...thread.replies]).map(backlogComment),
+      openQuestions: threads.filter((thread) => isOpenQuestion(thread.start)).length,
+    })
+  }
+  return byCard
+}
+
+function backlogComment(comment: CardComment): BacklogComment {
+  return {
+    id: comment.id,
+    replyTo: comment.replyTo,
+    author: comment.authorName,
+    text: comment.text,
+    createdAt: comment.createdAt,
+    question: comment.question,
+    answered: comment.answered && { by: comment.answered.byName, at: comment.answered.at },
+  }
+}
+
+/** Step 5 of `toBacklog`: the laid-out cards ranked with their votes (and their threads), as the backlog. */
+export function rankBacklog(
+  layout: BacklogLayout,
+  votes: Votes,
+  options: BacklogOptions,
+  comments: readonly CardComment[] = [],
+): Backlog {
   const totals = tallyVotes(votes, layout.cardIds)
+  const threads = commentsByCard(comments, layout.cardIds)
   const ranked = layout.cards.map((card) => ({ card, votes: totals.get(card.item.id) ?? 0 }))
   // Stable: cards with equal votes keep the layout's order (row, step, id).
   ranked.sort(
@@ -414,6 +466,8 @@ export function rankBacklog(layout: BacklogLayout, votes: Votes, options: Backlo
         epicId: item.epicId,
         releaseId: item.releaseId,
         jiraKey: item.jiraKey,
+        comments: threads.get(item.id)?.comments ?? [],
+        openQuestions: threads.get(item.id)?.openQuestions ?? 0,
       }),
     ),
     warnings: layout.warnings,
@@ -459,5 +513,5 @@ export function backlogFromDoc(
   options: BacklogOptions,
   layout: BacklogLayout = layoutBacklog(backlogShapes(doc)),
 ): Backlog {
-  return rankBacklog(layout, doc.getMap<unknown>(VOTES_KEY).toJSON(), options)
+  return rankBacklog(layout, doc.getMap<unknown>(VOTES_KEY).toJSON(), options, readComments(doc))
 }

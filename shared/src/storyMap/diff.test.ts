@@ -79,6 +79,8 @@ describe('diffBacklogs', () => {
           epicId: null,
           releaseId: null,
           jiraKey: null,
+          comments: [],
+          openQuestions: 0,
           ...entry,
         }) satisfies BacklogItem,
     ),

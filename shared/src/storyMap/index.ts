@@ -1,5 +1,6 @@
 export {
   type Backlog,
+  type BacklogComment,
   type BacklogEpic,
   type BacklogInput,
   type BacklogItem,

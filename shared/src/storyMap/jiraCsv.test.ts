@@ -251,6 +251,8 @@ describe('toJiraCsv and spreadsheet formulas', () => {
         epicId: `shape:step-${i}`,
         releaseId: `shape:slice-${i}`,
         jiraKey: null,
+        comments: [],
+        openQuestions: 0,
       })),
       warnings: [],
     }

@@ -1,4 +1,4 @@
-import type { Backlog, BacklogItem } from './backlog'
+import type { Backlog, BacklogComment, BacklogItem } from './backlog'
 import type { Moscow } from './shapes'
 
 const PRIORITY: Record<Moscow | 'unset', string> = {
@@ -33,6 +33,31 @@ function jiraLabels(item: BacklogItem): string[] {
   return [...new Set(labels.map((label) => label.replace(/\s+/g, '_')))]
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** A time in the CSV importer's default date format, `dd/MMM/yy h:mm a`, in UTC. */
+export function jiraDate(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return ''
+  const hours = date.getUTCHours()
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${pad(date.getUTCFullYear() % 100)} ${hours % 12 || 12}:${pad(date.getUTCMinutes())} ${hours < 12 ? 'AM' : 'PM'}`
+}
+
+/**
+ * A card's comment as Jira's importer reads a `Comment` column: `date;author;text`. A question says so,
+ * and whether it was answered; a reply says whom it answers.
+ */
+function jiraComment(comment: BacklogComment, thread: readonly BacklogComment[]): string {
+  const answering = comment.replyTo ? thread.find((other) => other.id === comment.replyTo) : undefined
+  const prefix = comment.question
+    ? `Question${comment.answered ? ` (answered by ${comment.answered.by})` : ' (open)'}: `
+    : answering
+      ? `Re ${answering.author}: `
+      : ''
+  return `${jiraDate(comment.createdAt)};${comment.author};${prefix}${comment.text}`
+}
+
 /** Excel reads a CSV file as UTF-8 only when it starts with this byte-order mark; Jira skips it. */
 const BYTE_ORDER_MARK = '\uFEFF'
 
@@ -50,7 +75,8 @@ function description(item: BacklogItem): string {
  * with a byte-order mark; an epic row's Description is its step's. When a card or step came from Jira
  * (`meta.jiraKey`), an `Issue Key` column holds its key, so Jira's importer updates that issue rather
  * than creating a copy; cards made on the board leave it empty. Won't-have stories carry the label
- * `Won't_have`.
+ * `Won't_have`. A card's questions and comments follow in `Comment` columns, one each, as Jira's
+ * importer reads them (`date;author;text`).
  */
 export function toJiraCsv(backlog: Backlog): string {
   const epicIds = new Map<string, string>()
@@ -62,6 +88,8 @@ export function toJiraCsv(backlog: Backlog): string {
     backlog.items.some((item) => item.jiraKey !== null) || backlog.epics.some((epic) => epic.jiraKey !== null)
   const issueKey = (key: string | null) => (keyed ? [key ?? ''] : [])
   const labelColumns = Math.max(1, ...labels.map((cardLabels) => cardLabels.length))
+  const commentColumns = Math.max(0, ...backlog.items.map((item) => item.comments.length))
+  const noComments = Array<string>(commentColumns).fill('')
 
   const header = [
     ...(keyed ? ['Issue Key'] : []),
@@ -74,13 +102,26 @@ export function toJiraCsv(backlog: Backlog): string {
     ...Array<string>(labelColumns).fill('Labels'),
     'Parent',
     'Fix Version',
+    ...Array<string>(commentColumns).fill('Comment'),
   ]
   const noLabels = Array<string>(labelColumns).fill('')
   const epicRows = backlog.epics.flatMap((epic) => {
     const issueId = epicIds.get(epic.id)
     if (!issueId) return []
     return [
-      [...issueKey(epic.jiraKey), issueId, 'Epic', epic.title, epic.description, '', '', ...noLabels, '', ''],
+      [
+        ...issueKey(epic.jiraKey),
+        issueId,
+        'Epic',
+        epic.title,
+        epic.description,
+        '',
+        '',
+        ...noLabels,
+        '',
+        '',
+        ...noComments,
+      ],
     ]
   })
   const storyRows = backlog.items.map((item, i) => [
@@ -94,6 +135,10 @@ export function toJiraCsv(backlog: Backlog): string {
     ...noLabels.map((empty, column) => labels[i]?.[column] ?? empty),
     item.epicId ? (epicIds.get(item.epicId) ?? '') : '',
     item.release ?? '',
+    ...noComments.map((empty, column) => {
+      const comment = item.comments[column]
+      return comment ? jiraComment(comment, item.comments) : empty
+    }),
   ])
   const rows = [header, ...epicRows, ...storyRows].map((row) => `${row.map(csvField).join(',')}\r\n`)
   return BYTE_ORDER_MARK + rows.join('')

@@ -1,4 +1,4 @@
-import type { Backlog, BacklogItem } from './backlog'
+import type { Backlog, BacklogComment, BacklogItem } from './backlog'
 import type { Moscow } from './shapes'
 
 export interface BacklogMarkdownOptions {
@@ -36,11 +36,21 @@ function details(item: BacklogItem): string {
     .join(' · ')
 }
 
+/** One comment of a card's thread, nested under the card (replies one level deeper). */
+function commentLine(comment: BacklogComment): string {
+  const indent = comment.replyTo === null ? '  ' : '    '
+  const kind = comment.question ? `Question (${comment.answered ? 'answered' : 'open'}) from` : 'Comment from'
+  const who =
+    comment.replyTo === null ? `${kind} **${inline(comment.author)}**` : `**${inline(comment.author)}**`
+  return `\n${indent}- ${who}: ${inline(comment.text)}`
+}
+
 function listItem(item: BacklogItem): string {
   const story = item.story ? ` — ${inline(item.story)}` : ''
   const facts = details(item)
   const criteria = item.acceptance.map((line) => `\n  - ${inline(line)}`).join('')
-  return `- **${inline(item.title)}**${story}${facts ? ` (${facts})` : ''}${criteria}`
+  const thread = item.comments.map(commentLine).join('')
+  return `- **${inline(item.title)}**${story}${facts ? ` (${facts})` : ''}${criteria}${thread}`
 }
 
 function section(heading: string, items: readonly BacklogItem[]): string {
@@ -51,7 +61,7 @@ function section(heading: string, items: readonly BacklogItem[]): string {
 /**
  * The backlog as Markdown: the board's title, then a `##` heading per release in slice order (cards
  * under no slice last, under "No release"), each card a list item in rank order that starts with its
- * title, its acceptance criteria nested beneath.
+ * title, its acceptance criteria and then its questions and comments nested beneath.
  */
 export function toBacklogMarkdown(backlog: Backlog, options: BacklogMarkdownOptions): string {
   const sections = backlog.releases.map((release) =>
