@@ -492,3 +492,10 @@ export function cleanupAfterEach(): (undo: () => unknown) => void {
     pending.push(undo)
   }
 }
+
+/** What `change` does to `doc`, as the one update a client would send for it (one transaction). */
+export function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
+  const before = Y.encodeStateVector(doc)
+  doc.transact(change)
+  return Y.encodeStateAsUpdate(doc, before)
+}

@@ -15,6 +15,7 @@ import {
   signUp,
   startTestServer,
   type TestClient,
+  updateOf,
   waitFor,
   waitForSync,
 } from '../../test/helpers'
@@ -62,13 +63,6 @@ async function board(overrides: Partial<Config> = {}) {
 }
 
 const records = (doc: Y.Doc) => doc.getMap<unknown>('records')
-
-/** What `change` adds to `doc`, as one update. */
-function updateOfDoc(doc: Y.Doc, change: () => void): Uint8Array {
-  const before = Y.encodeStateVector(doc)
-  change()
-  return Y.encodeStateAsUpdate(doc, before)
-}
 
 describe('document updates the server refuses', () => {
   it('an update Yjs throws on closes its socket with 4422; it is neither stored nor relayed', async () => {
@@ -129,8 +123,8 @@ describe('document updates the server refuses', () => {
   it('an update sent ahead of the changes it builds on waits for them, then applies; nothing waits forever', async () => {
     const { running, owner, boardId, connect, raw } = await board({ heartbeatMs: 300 })
     const offline = new Y.Doc()
-    const first = updateOfDoc(offline, () => records(offline).set('offline', 'first'))
-    const second = updateOfDoc(offline, () => records(offline).set('offline', 'second'))
+    const first = updateOf(offline, () => records(offline).set('offline', 'first'))
+    const second = updateOf(offline, () => records(offline).set('offline', 'second'))
     const socket = await raw()
     // As a client editing while it reconnects sends it: the new edit before the handshake's diff.
     socket.send(encodeUpdate(second))
@@ -144,8 +138,8 @@ describe('document updates the server refuses', () => {
     const lonely = await raw()
     const closed = closeCode(lonely)
     const orphan = new Y.Doc()
-    updateOfDoc(orphan, () => records(orphan).set('never', 'sent'))
-    lonely.send(encodeUpdate(updateOfDoc(orphan, () => records(orphan).set('never', 'arrives'))))
+    updateOf(orphan, () => records(orphan).set('never', 'sent'))
+    lonely.send(encodeUpdate(updateOf(orphan, () => records(orphan).set('never', 'arrives'))))
     expect(await closed).toBe(CloseCode.Resync)
     expect(records(reader.doc).get('never')).toBeUndefined()
   })
@@ -155,9 +149,9 @@ describe('document updates the server refuses', () => {
     const socket = await raw()
     const closed = closeCode(socket)
     const orphan = new Y.Doc()
-    updateOfDoc(orphan, () => records(orphan).set('never', 'sent'))
+    updateOf(orphan, () => records(orphan).set('never', 'sent'))
     for (let i = 0; i <= 256; i++) {
-      socket.send(encodeUpdate(updateOfDoc(orphan, () => records(orphan).set('waiting', i))))
+      socket.send(encodeUpdate(updateOf(orphan, () => records(orphan).set('waiting', i))))
     }
     // Long before the 30-second heartbeat that would end a shorter wait.
     expect(await closed).toBe(CloseCode.Resync)

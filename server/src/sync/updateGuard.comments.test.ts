@@ -10,6 +10,7 @@ import { cardAt, page } from '@refinery/shared/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { updateOf } from '../../test/helpers'
 import { checkClientUpdate, type GuardAccess } from './updateGuard'
 
 const ANA = { id: 'u-ana', name: 'Ana' }
@@ -33,34 +34,23 @@ function boardWithThread() {
   const server = new Y.Doc()
   server.transact(() => {
     getRecords(server).set('page:main', new Y.Map())
-    addComment(server, {
-      id: 'q',
-      cardId: 'shape:card',
-      replyTo: null,
-      author: BEN,
-      text: 'Why?',
-      question: true,
-      createdAt: at,
-    })
-    addComment(server, {
-      id: 'c',
-      cardId: 'shape:card',
-      replyTo: null,
-      author: BEN,
-      text: 'Nice.',
-      question: false,
-      createdAt: at,
-    })
+    say(server, 'q', BEN, 'Why?', { question: true })
+    say(server, 'c', BEN, 'Nice.')
   })
   const client = new Y.Doc()
   Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
   return { server, client }
 }
 
-function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
-  const before = Y.encodeStateVector(doc)
-  doc.transact(change)
-  return Y.encodeStateAsUpdate(doc, before)
+/** `author`'s comment (or, with `question`, question) on the board's card. */
+function say(
+  doc: Y.Doc,
+  id: string,
+  author: { id: string; name: string },
+  text: string,
+  { question = false, replyTo = null }: { question?: boolean; replyTo?: string | null } = {},
+) {
+  addComment(doc, { id, cardId: 'shape:card', replyTo, author, text, question, createdAt: at })
 }
 
 const commentOf = (doc: Y.Doc, id: string) => getComments(doc).get(id) as Y.Map<unknown>
@@ -80,16 +70,7 @@ const CHANGES: Record<string, (doc: Y.Doc, id: string) => void> = {
   addField: (doc, id) => commentOf(doc, id).set('pinned', true),
   dropField: (doc, id) => commentOf(doc, id).delete('createdAt'),
   delete: (doc, id) => getComments(doc).delete(id),
-  overwrite: (doc, id) =>
-    addComment(doc, {
-      id,
-      cardId: 'shape:card',
-      replyTo: null,
-      author: ANA,
-      text: 'gone',
-      question: false,
-      createdAt: at,
-    }),
+  overwrite: (doc, id) => say(doc, id, ANA, 'gone'),
 }
 
 describe('the guard of comments (CONTRACT section 5)', () => {
@@ -97,24 +78,8 @@ describe('the guard of comments (CONTRACT section 5)', () => {
     for (const access of [editor(ANA), voter(ANA)]) {
       const { server, client } = boardWithThread()
       const update = updateOf(client, () => {
-        addComment(client, {
-          id: 'new',
-          cardId: 'shape:card',
-          replyTo: null,
-          author: ANA,
-          text: 'What if?',
-          question: true,
-          createdAt: at,
-        })
-        addComment(client, {
-          id: 'reply',
-          cardId: 'shape:card',
-          replyTo: 'q',
-          author: ANA,
-          text: 'Because.',
-          question: false,
-          createdAt: at,
-        })
+        say(client, 'new', ANA, 'What if?', { question: true })
+        say(client, 'reply', ANA, 'Because.', { replyTo: 'q' })
       })
       expect(codeOf(server, update, access)).toBeNull()
     }
@@ -126,17 +91,7 @@ describe('the guard of comments (CONTRACT section 5)', () => {
       { id: ANA.id, name: BEN.name },
     ]) {
       const { server, client } = boardWithThread()
-      const update = updateOf(client, () =>
-        addComment(client, {
-          id: `forged-${author.id}`,
-          cardId: 'shape:card',
-          replyTo: null,
-          author,
-          text: 'Forged',
-          question: false,
-          createdAt: at,
-        }),
-      )
+      const update = updateOf(client, () => say(client, `forged-${author.id}`, author, 'Forged'))
       expect(codeOf(server, update, editor(ANA))?.code).toBe(CloseCode.Forbidden)
     }
   })
@@ -184,31 +139,14 @@ describe('the guard of comments (CONTRACT section 5)', () => {
 
   it('takes a voter’s update of their own comments only: anything else with it is refused, and without one dropped', () => {
     const { server, client } = boardWithThread()
-    const comment = () =>
-      addComment(client, {
-        id: 'v1',
-        cardId: 'shape:card',
-        replyTo: null,
-        author: ANA,
-        text: 'Hm',
-        question: false,
-        createdAt: at,
-      })
+    const comment = () => say(client, 'v1', ANA, 'Hm')
     const card = () => getRecords(client).set('shape:card', new Y.Map())
     const first = updateOf(client, comment)
     expect(codeOf(server, first, voter(ANA))).toBeNull()
     // Taken, as the sync server would.
     Y.applyUpdate(server, first)
     const mixed = updateOf(client, () => {
-      addComment(client, {
-        id: 'v2',
-        cardId: 'shape:card',
-        replyTo: null,
-        author: ANA,
-        text: 'Hm',
-        question: false,
-        createdAt: at,
-      })
+      say(client, 'v2', ANA, 'Hm')
       card()
     })
     expect(codeOf(server, mixed, voter(ANA))).toMatchObject({ code: CloseCode.Forbidden })
@@ -224,17 +162,7 @@ describe('the guard of comments (CONTRACT section 5)', () => {
   it('refuses a comment past its length, and any nested value or rich text in one', () => {
     const { server, client } = boardWithThread()
     const { server: s0, client: c0 } = boardWithThread()
-    const tooLong = updateOf(c0, () =>
-      addComment(c0, {
-        id: 'long',
-        cardId: 'shape:card',
-        replyTo: null,
-        author: ANA,
-        text: 'x'.repeat(COMMENT_MAX_CHARS + 1),
-        question: false,
-        createdAt: at,
-      }),
-    )
+    const tooLong = updateOf(c0, () => say(c0, 'long', ANA, 'x'.repeat(COMMENT_MAX_CHARS + 1)))
     expect(codeOf(s0, tooLong, editor(ANA))?.code, 'long').toBe(CloseCode.TooLarge)
     const { server: s2, client: c2 } = boardWithThread()
     const growing = updateOf(c2, () =>
@@ -242,29 +170,13 @@ describe('the guard of comments (CONTRACT section 5)', () => {
     )
     expect(codeOf(s2, growing, editor(BEN))?.code, 'growing').toBe(CloseCode.TooLarge)
     const nested = updateOf(client, () => {
-      addComment(client, {
-        id: 'n',
-        cardId: 'shape:card',
-        replyTo: null,
-        author: ANA,
-        text: 'x',
-        question: false,
-        createdAt: at,
-      })
+      say(client, 'n', ANA, 'x')
       commentOf(client, 'n').set('extra', new Y.Map())
     })
     expect(codeOf(server, nested, editor(ANA))?.code).toBe(CloseCode.Forbidden)
     const { server: s3, client: c3 } = boardWithThread()
     const bold = updateOf(c3, () => {
-      addComment(c3, {
-        id: 'b',
-        cardId: 'shape:card',
-        replyTo: null,
-        author: ANA,
-        text: 'x',
-        question: false,
-        createdAt: at,
-      })
+      say(c3, 'b', ANA, 'x')
       ;(commentOf(c3, 'b').get('text') as Y.Text).format(0, 1, { bold: true })
     })
     expect(codeOf(s3, bold, editor(ANA))?.code).toBe(CloseCode.Forbidden)
@@ -272,17 +184,7 @@ describe('the guard of comments (CONTRACT section 5)', () => {
 
   it('takes no comment from a sender the server cannot name', () => {
     const { server, client } = boardWithThread()
-    const update = updateOf(client, () =>
-      addComment(client, {
-        id: 'anon',
-        cardId: 'shape:card',
-        replyTo: null,
-        author: ANA,
-        text: 'x',
-        question: false,
-        createdAt: at,
-      }),
-    )
+    const update = updateOf(client, () => say(client, 'anon', ANA, 'x'))
     expect(checkClientUpdate(server, update)?.code).toBe(CloseCode.Forbidden)
     // Records stay as they were for a caller with no access (the locks and fuzz suites).
     putCard(server)

@@ -3,6 +3,7 @@ import { cardAt, frame, page, step } from '@refinery/shared/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { updateOf } from '../../test/helpers'
 import { setLocks } from '../facilitation/locks'
 import { checkClientUpdate } from './updateGuard'
 
@@ -25,12 +26,6 @@ function lockedBoard() {
   const client = new Y.Doc()
   Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
   return { server, client }
-}
-
-function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
-  const before = Y.encodeStateVector(doc)
-  doc.transact(change)
-  return Y.encodeStateAsUpdate(doc, before)
 }
 
 const recordOf = (doc: Y.Doc, id: string) => getRecords(doc).get(id) as Y.Map<unknown>

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { craft, item } from '../../test/craftedUpdates'
+import { updateOf } from '../../test/helpers'
 import { checkClientUpdate, imageSourceLimit } from './updateGuard'
 
 /** A server document with a vote written by the server, and a client that has synced it. */
@@ -18,12 +19,6 @@ function synced() {
 /** Whether the guard refuses `update` as a write to a server-owned root. */
 function touchesVotes(server: Y.Doc, update: Uint8Array): boolean {
   return checkClientUpdate(server, update)?.code === CloseCode.ServerOwnedWrite
-}
-
-function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
-  const before = Y.encodeStateVector(doc)
-  change()
-  return Y.encodeStateAsUpdate(doc, before)
 }
 
 describe('checkClientUpdate: the server-owned votes', () => {
