@@ -270,6 +270,17 @@ function Downloads({ boardId, versionId }: { boardId: string; versionId: string 
           ↓ {label}
         </a>
       ))}
+      {versionId === null && (
+        <a
+          className="button button--small"
+          href={api.boardFileUrl(boardId)}
+          download
+          title="The whole board as one file, to keep (in git, say) or to import as a new board"
+          data-testid="download-board-file"
+        >
+          ↓ Board file
+        </a>
+      )}
     </nav>
   )
 }

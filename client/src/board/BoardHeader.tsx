@@ -53,7 +53,7 @@ export function BoardHeader({ title, open, connection, images }: BoardHeaderProp
         {open && connection && <BoardTimer open={open} connection={connection} />}
         {open && (
           <a
-            className="button button--small"
+            className="button button--small board-header__export"
             href={api.boardFileUrl(open.board.id)}
             download
             title="The whole board as one file, to keep (in git, say) or to import as a new board"

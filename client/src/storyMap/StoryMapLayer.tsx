@@ -98,9 +98,12 @@ export function StoryMapLayer() {
     <>
       <StoryMapPanel board={board} dots={dots} />
       <PokerLayer board={board} />
-      <MapBar board={board} dots={board.canVote ? dots : null} />
       <LockBadges board={board} />
-      <LockControls board={board} />
+      {/* The corner's controls stack, so that none covers another however many a role has. */}
+      <div className="story-map-corner">
+        <LockControls board={board} />
+        <MapBar board={board} dots={board.canVote ? dots : null} />
+      </div>
     </>
   )
 }

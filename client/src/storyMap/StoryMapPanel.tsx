@@ -127,7 +127,7 @@ export function StoryMapPanel({ board, dots }: { board: StoryMapBoard; dots: MyD
           ) : (
             <ReadOnlyText title={shape.props.name || 'Untitled release'} text="" />
           ))}
-        {isStoryCard(shape) && <CardThread key={shape.id} cardId={shape.id} />}
+        {isStoryCard(shape) && <CardThread key={`thread:${shape.id}`} cardId={shape.id} />}
       </div>
       {/* Below the fields rather than among them, so voting never needs a scroll. */}
       {isStoryCard(shape) && <CardDots card={shape} board={board} dots={dots} />}
