@@ -37,7 +37,7 @@ export function freePort() {
 }
 
 /** CPU and memory of one process, from /proc. */
-function processStats(pid) {
+export function processStats(pid) {
   return {
     /**
      * Asks the process (started with MEMORY_PROBE_ARGS) for a full GC; resolves with its
@@ -81,7 +81,7 @@ function processStats(pid) {
   }
 }
 
-async function waitUntilUp(url, child, what) {
+export async function waitUntilUp(url, child, what) {
   const deadline = Date.now() + 15_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode} while starting`)
@@ -94,7 +94,7 @@ async function waitUntilUp(url, child, what) {
   throw new Error(`${what} did not answer ${url} within 15 s`)
 }
 
-function stopper(child) {
+export function stopper(child) {
   return async (signal = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))

@@ -1,0 +1,3 @@
+export function writeBrowserResults() {
+  return 'nothing yet'
+}

@@ -1,0 +1,360 @@
+// `pnpm bench:browser`: what a person sees in their tab, Refinery's built app against tldraw's own
+// multiplayer (`@tldraw/sync`'s `useSync` on an in-memory `TLSocketRoom`, sync-server.mjs) and a bare
+// tldraw page with no sync (the floor), in the system Chromium, headless. Every figure is taken for
+// each side in turn. Prints one JSON line per figure ({"name", "value", "unit"}, plus "note"), progress
+// on stderr, and writes the table to bench/BROWSER.md.
+//
+// BENCH_BROWSER_SHAPES=300, BENCH_BROWSER_WRITERS=4, BENCH_BROWSER_SECONDS=5 and
+// BENCH_BROWSER_TYPED=20 shrink the run (for working on the bench; BROWSER.md then says so);
+// BENCH_BROWSER_SKIP=typing,smoothness skips sections (visits, smoothness, typing).
+import { fork, spawn } from 'node:child_process'
+import { chromium } from 'playwright'
+import { percentile } from '../clients.mjs'
+import {
+  createBoard,
+  freePort,
+  processStats,
+  signUp,
+  startRefinery,
+  stopper,
+  waitUntilUp,
+} from '../server.mjs'
+import { writeBrowserResults } from './results.mjs'
+import { cardId, moverCard, moveShown } from './shapes.mjs'
+
+const CLIENT_DIST = new URL('../../client/dist', import.meta.url).pathname
+const WRITERS = new URL('./writers.mjs', import.meta.url).pathname
+const SYNC_SERVER = new URL('./sync-server.mjs', import.meta.url).pathname
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+]
+const VIEWPORT = { width: 1280, height: 720 }
+
+const small = (name) => process.env[`BENCH_BROWSER_${name}`]?.split(',').map(Number)
+export const SIZES = {
+  visitShapes: small('SHAPES') ?? [1000, 5000],
+  smoothShapes: small('SHAPES')?.[0] ?? 200,
+  writers: small('WRITERS')?.[0] ?? 20,
+  rate: 10,
+  seconds: small('SECONDS')?.[0] ?? 20,
+  typed: small('TYPED')?.[0] ?? 200,
+  typingIntervalMs: 100,
+}
+const partial = ['SHAPES', 'WRITERS', 'SECONDS', 'TYPED', 'SKIP'].some(
+  (n) => process.env[`BENCH_BROWSER_${n}`],
+)
+const skip = new Set(process.env.BENCH_BROWSER_SKIP?.split(',').filter(Boolean))
+
+const runStarted = performance.now()
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const progress = (message) =>
+  process.stderr.write(
+    `[bench:browser ${((performance.now() - runStarted) / 1000).toFixed(0).padStart(4)} s] ${message}\n`,
+  )
+const figures = new Map()
+
+function report(name, value, unit, note) {
+  const rounded =
+    value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 100) / 100
+  const figure = {
+    name,
+    value: rounded,
+    unit,
+    ...(note || rounded === null ? { note: note ?? 'not measured' } : {}),
+  }
+  figures.set(name, figure)
+  process.stdout.write(`${JSON.stringify(figure)}\n`)
+}
+
+/** Runs one scenario of writers.mjs in a fresh process; `onMark` as in run.mjs's runClients. */
+function runWriters(scenario, onMark) {
+  return new Promise((resolve, reject) => {
+    const child = fork(WRITERS, [], { stdio: ['ignore', 2, 2, 'ipc'] })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000)
+    child.on('message', (message) => {
+      if (message.mark) onMark?.(message, child)
+      else if (message.result) resolve(message.result)
+      else if (message.error) reject(new Error(message.error.split('\n')[0]))
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`writers exited with ${code}`))
+    })
+    child.send(scenario)
+  })
+}
+
+async function startTldrawSync() {
+  const port = await freePort()
+  const child = spawn(process.execPath, [SYNC_SERVER, String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const http = `http://127.0.0.1:${port}`
+  await waitUntilUp(`${http}/stats`, child, 'tldraw sync server')
+  return { http, child, ...processStats(child.pid), stop: stopper(child) }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The sides: each opens a board of `shapes` geo cards and answers the URL that shows it.
+
+let rooms = 0
+function sides({ refinery, refineryCookie, tldraw }) {
+  return {
+    refinery: {
+      label: 'Refinery',
+      server: refinery,
+      async board(shapes) {
+        const room = await createBoard(refinery, refineryCookie)
+        const target = { kind: 'refinery', ws: refinery.ws, origin: refinery.origin, cookie: refineryCookie }
+        await runWriters({ kind: 'seed', target, room, shapes })
+        return { url: `${refinery.origin}/b/${room}`, writers: { side: 'refinery', target, room } }
+      },
+    },
+    tldraw: {
+      label: 'tldraw sync',
+      server: tldraw,
+      async board(shapes) {
+        const room = `room-${++rooms}`
+        await fetch(`${tldraw.http}/rooms/${room}?shapes=${shapes}`, { method: 'POST' })
+        return {
+          url: `${tldraw.http}/sync.html?room=${room}`,
+          writers: { side: 'tldraw', uri: `${tldraw.http.replace('http', 'ws')}/connect/${room}` },
+        }
+      },
+    },
+    bare: {
+      label: 'bare tldraw (floor)',
+      async board(shapes) {
+        return { url: `${tldraw.http}/bare.html?shapes=${shapes}` }
+      },
+    },
+  }
+}
+
+/** A person's own browser context, signed in to Refinery (the bench user's session cookie). */
+async function newPerson(browser, { refinery, refineryCookie }) {
+  const context = await browser.newContext({ viewport: VIEWPORT })
+  const [name, value] = refineryCookie.split('=')
+  await context.addCookies([{ name, value, url: refinery.origin }])
+  const page = await context.newPage()
+  page.on('pageerror', (error) => progress(`page error: ${error.message}`))
+  return { context, page }
+}
+
+/**
+ * Milliseconds from the navigation's start until the page holds a rendered shape element for each of
+ * the board's `shapes` cards (tldraw mounts one per shape on the page, culled ones hidden).
+ */
+async function visit(page, url, shapes) {
+  await page.goto(url)
+  const handle = await page.waitForFunction(
+    (count) =>
+      document.querySelectorAll('.tl-shape[data-shape-type="geo"]').length >= count && performance.now(),
+    shapes,
+    { polling: 'raf', timeout: 120_000 },
+  )
+  return handle.jsonValue()
+}
+
+/** The tab's JS heap in MiB after a full garbage collection (CDP), i.e. what the page keeps. */
+async function heapMiB(page) {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage')
+  await cdp.detach()
+  return usedSize / 2 ** 20
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1 and 2: first and returning visit.
+
+async function visitFigures(browser, setup, all) {
+  for (const shapes of SIZES.visitShapes) {
+    for (const [id, side] of Object.entries(all)) {
+      const name = `${id}.visit.${shapes}`
+      try {
+        const { url } = await side.board(shapes)
+        const person = await newPerson(browser, setup)
+        const first = await visit(person.page, url, shapes)
+        report(`${name}.first_ms`, first, 'ms')
+        report(`${name}.first_heap`, await heapMiB(person.page), 'MiB')
+        let returning = null
+        if (id !== 'bare') {
+          // Leave time for the tab's storage (Refinery: its IndexedDB copy) to be written, then come back.
+          await sleep(2000)
+          await person.page.close()
+          person.page = await person.context.newPage()
+          returning = await visit(person.page, url, shapes)
+          report(
+            `${name}.returning_ms`,
+            returning,
+            'ms',
+            id === 'tldraw'
+              ? 'no local copy: loads from the server again, with the HTTP cache warm'
+              : undefined,
+          )
+          report(`${name}.returning_heap`, await heapMiB(person.page), 'MiB')
+        }
+        progress(`${id} ${shapes} shapes: first visit ${fmt(first)} ms, returning ${fmt(returning)} ms`)
+        await person.context.close()
+      } catch (error) {
+        progress(`${name} failed: ${error.stack}`)
+        report(`${name}.first_ms`, null, 'ms', String(error.message).slice(0, 200))
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3 and 5: smoothness while writers move cards, and the server's CPU and RSS meanwhile.
+
+/** In the observer page: frame times, long tasks, and when each mover's card shows which move. */
+function watchPage(movers) {
+  const frames = []
+  const longTasks = []
+  const shown = []
+  let last = performance.now()
+  let watching = true
+  const frame = (now) => {
+    frames.push(now - last)
+    last = now
+    if (watching) requestAnimationFrame(frame)
+  }
+  requestAnimationFrame(frame)
+  const tasks = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration)
+  })
+  tasks.observe({ type: 'longtask' })
+  const writerOf = new Map(movers.map((id, w) => [id, w]))
+  // tldraw writes a shape's page transform straight onto its element's style.
+  const styles = new MutationObserver((records) => {
+    const at = performance.timeOrigin + performance.now()
+    for (const record of records) {
+      const w = writerOf.get(record.target.dataset?.shapeId)
+      if (w === undefined) continue
+      const matrix = /matrix\(([^)]+)\)/.exec(record.target.style.transform)
+      if (!matrix) continue
+      const [, , , , x, y] = matrix[1].split(',').map(Number)
+      shown.push([w, x, y, at])
+    }
+  })
+  styles.observe(document.body, { attributes: true, attributeFilter: ['style'], subtree: true })
+  window.benchWatch = {
+    stop() {
+      watching = false
+      tasks.disconnect()
+      styles.disconnect()
+      return { frames: frames.slice(1), longTasks, shown }
+    },
+  }
+}
+
+async function smoothnessFigures(browser, setup, all) {
+  const shapes = SIZES.smoothShapes
+  const movers = Array.from({ length: SIZES.writers }, (_, w) => cardId(moverCard(w)))
+  for (const id of ['refinery', 'tldraw']) {
+    const side = all[id]
+    const name = `${id}.smooth`
+    try {
+      const board = await side.board(shapes)
+      const observer = await newPerson(browser, setup)
+      await visit(observer.page, board.url, shapes)
+      await sleep(1000)
+      const { server } = side
+      let window = null
+      const rss = []
+      let sampling
+      const { sent } = await runWriters(
+        { kind: 'move', ...board.writers, writers: SIZES.writers, rate: SIZES.rate, seconds: SIZES.seconds },
+        async (_message, child) => {
+          await observer.page.evaluate(watchPage, movers)
+          window = { cpu: server.cpuSeconds(), at: performance.now() }
+          sampling = setInterval(() => rss.push(server.rssBytes()), 250)
+          child.send({ go: true })
+        },
+      )
+      clearInterval(sampling)
+      const cpu = (server.cpuSeconds() - window.cpu) / ((performance.now() - window.at) / 1000)
+      const seen = await observer.page.evaluate(() => window.benchWatch.stop())
+      await observer.context.close()
+
+      const frames = Float64Array.from(seen.frames).sort()
+      const latencies = []
+      const counted = new Set()
+      for (const [w, x, y, at] of seen.shown) {
+        const seq = moveShown(w, x, y)
+        if (seq === null || sent[w][seq] === undefined || counted.has(`${w}:${seq}`)) continue
+        counted.add(`${w}:${seq}`)
+        latencies.push(at - sent[w][seq])
+      }
+      const sortedLatencies = Float64Array.from(latencies).sort()
+      const moves = SIZES.writers * SIZES.rate * SIZES.seconds
+      report(`${name}.frame_p50`, percentile(frames, 50), 'ms')
+      report(`${name}.frame_p95`, percentile(frames, 95), 'ms')
+      report(`${name}.frame_p99`, percentile(frames, 99), 'ms')
+      report(`${name}.long_tasks`, seen.longTasks.length, 'tasks')
+      report(
+        `${name}.long_task_ms`,
+        seen.longTasks.reduce((sum, d) => sum + d, 0),
+        'ms',
+      )
+      report(`${name}.latency_p50`, percentile(sortedLatencies, 50), 'ms')
+      report(`${name}.latency_p99`, percentile(sortedLatencies, 99), 'ms')
+      report(`${name}.moves_shown`, (counted.size / moves) * 100, '%')
+      report(`${name}.server_cpu`, cpu * 100, '%')
+      report(`${name}.server_rss_peak`, Math.max(...rss) / 2 ** 20, 'MiB')
+      progress(
+        `${id} smoothness: frames p50/p95/p99 ${fmt(percentile(frames, 50))}/${fmt(percentile(frames, 95))}/${fmt(percentile(frames, 99))} ms, ${seen.longTasks.length} long tasks, change→DOM p50/p99 ${fmt(percentile(sortedLatencies, 50))}/${fmt(percentile(sortedLatencies, 99))} ms (${counted.size}/${moves} moves shown), server CPU ${fmt(cpu * 100)} %`,
+      )
+    } catch (error) {
+      progress(`${name} failed: ${error.stack}`)
+      report(`${name}.frame_p95`, null, 'ms', String(error.message).slice(0, 200))
+    }
+  }
+}
+
+function fmt(value) {
+  return value === null || value === undefined ? '-' : value.toFixed(1)
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const refinery = await startRefinery({ CLIENT_DIST }, {})
+const tldraw = await startTldrawSync()
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: CHROMIUM_ARGS,
+})
+const loadAtStart = (await import('node:fs'))
+  .readFileSync('/proc/loadavg', 'utf8')
+  .split(' ')
+  .slice(0, 3)
+  .join(' ')
+try {
+  const setup = { refinery, refineryCookie: await signUp(refinery), tldraw }
+  const all = sides(setup)
+  if (!skip.has('visits')) await visitFigures(browser, setup, all)
+  if (!skip.has('smoothness')) await smoothnessFigures(browser, setup, all)
+} finally {
+  await browser.close()
+  await refinery.stop()
+  await tldraw.stop()
+}
+const totalSeconds = (performance.now() - runStarted) / 1000
+progress(`done in ${totalSeconds.toFixed(0)} s`)
+const path = writeBrowserResults({
+  figures,
+  sizes: SIZES,
+  totalSeconds,
+  load: { loadAtStart },
+  partial,
+  chromium: browser.version(),
+})
+progress(`wrote ${path}`)
+process.exit(0)
