@@ -318,6 +318,114 @@ async function smoothnessFigures(browser, setup, all) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------
+// 4: typing, keystroke by keystroke, from one person's page to another's.
+
+const TYPED_ID = 'shape:typing'
+/** Letters only: a card shows its title trimmed, so a space would show only with the next letter. */
+const typedText = (count) =>
+  Array.from({ length: count }, (_, i) => 'abcdefghijklmnopqrstuvwxyz'[i % 26]).join('')
+
+/**
+ * Where each side's person types, made in the typist's page: a story card's Title field in
+ * Refinery's panel (a `Y.Text` in the document), a text shape in tldraw; and what the observer's
+ * page shows of it.
+ */
+const TYPING = {
+  refinery: {
+    shown: `.tl-shape[data-shape-id="${TYPED_ID}"] .story-card__title`,
+    async focus(page) {
+      await page.evaluate((id) => {
+        const { editor } = window.refinery
+        editor.createShape({ id, type: 'story-card', x: 300, y: 200, props: { title: 'T' } })
+        editor.setSelectedShapes([id])
+      }, TYPED_ID)
+      const title = page.getByTestId('story-map-panel').getByLabel('Title')
+      await title.click()
+      await title.press('End')
+    },
+  },
+  tldraw: {
+    shown: `.tl-shape[data-shape-id="${TYPED_ID}"]`,
+    async focus(page) {
+      const centre = await page.evaluate((id) => {
+        const { editor } = window.bench
+        const richText = {
+          type: 'doc',
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'T' }] }],
+        }
+        editor.createShape({ id, type: 'text', x: 300, y: 200, props: { richText } })
+        return editor.pageToScreen(editor.getShapePageBounds(id).center)
+      }, TYPED_ID)
+      // A double click edits the text shape, with its text selected: End puts the caret after it.
+      await page.mouse.dblclick(centre.x, centre.y)
+      await page.waitForFunction(() => document.activeElement?.isContentEditable)
+      await page.keyboard.press('End')
+    },
+  },
+}
+
+/** In the observer page: when the shown text first grew by 1, 2, … characters (wall clock). */
+function watchText(selector) {
+  const element = document.querySelector(selector)
+  const base = element.textContent.length
+  const grown = []
+  const watcher = new MutationObserver(() => {
+    const at = performance.timeOrigin + performance.now()
+    for (let k = grown.length + 1; k <= element.textContent.length - base; k++) grown.push(at)
+  })
+  watcher.observe(element, { characterData: true, childList: true, subtree: true })
+  window.benchText = {
+    stop() {
+      watcher.disconnect()
+      return grown
+    },
+  }
+}
+
+async function typingFigures(browser, setup, all) {
+  const text = typedText(SIZES.typed)
+  for (const id of ['refinery', 'tldraw']) {
+    const name = `${id}.typing`
+    try {
+      const board = await all[id].board(SIZES.smoothShapes)
+      const typist = await newPerson(browser, setup)
+      const observer = await newPerson(browser, setup)
+      await visit(typist.page, board.url, SIZES.smoothShapes)
+      await visit(observer.page, board.url, SIZES.smoothShapes)
+      await TYPING[id].focus(typist.page)
+      await observer.page.waitForSelector(TYPING[id].shown)
+      await sleep(1000)
+      await observer.page.evaluate(watchText, TYPING[id].shown)
+      await typist.page.evaluate(() => {
+        window.benchKeys = []
+        addEventListener(
+          'keydown',
+          () => window.benchKeys.push(performance.timeOrigin + performance.now()),
+          true,
+        )
+      })
+      await typist.page.keyboard.type(text, { delay: SIZES.typingIntervalMs })
+      await sleep(2000)
+      const typed = await typist.page.evaluate(() => window.benchKeys)
+      const shown = await observer.page.evaluate(() => window.benchText.stop())
+      await typist.context.close()
+      await observer.context.close()
+      const latencies = Float64Array.from(shown, (at, k) => at - typed[k]).sort()
+      const note =
+        shown.length < text.length ? `${shown.length} of ${text.length} characters arrived` : undefined
+      report(`${name}.latency_p50`, percentile(latencies, 50), 'ms', note)
+      report(`${name}.latency_p99`, percentile(latencies, 99), 'ms', note)
+      progress(
+        `${id} typing: ${shown.length}/${text.length} characters, latency p50 ${fmt(percentile(latencies, 50))} p99 ${fmt(percentile(latencies, 99))} ms`,
+      )
+    } catch (error) {
+      progress(`${name} failed: ${error.stack}`)
+      report(`${name}.latency_p50`, null, 'ms', String(error.message).slice(0, 200))
+    }
+  }
+}
+
 function fmt(value) {
   return value === null || value === undefined ? '-' : value.toFixed(1)
 }
@@ -341,6 +449,7 @@ try {
   const all = sides(setup)
   if (!skip.has('visits')) await visitFigures(browser, setup, all)
   if (!skip.has('smoothness')) await smoothnessFigures(browser, setup, all)
+  if (!skip.has('typing')) await typingFigures(browser, setup, all)
 } finally {
   await browser.close()
   await refinery.stop()

@@ -10,10 +10,10 @@
 import { atom } from '@tldraw/state'
 import { Store } from '@tldraw/store'
 import { ClientWebSocketAdapter, TLSyncClient } from '@tldraw/sync-core'
-import { createTLSchema } from '@tldraw/tlschema'
+import { createTLSchema, InstancePresenceRecordType } from '@tldraw/tlschema'
 import * as Y from 'yjs'
 import { within, yjsClient } from '../clients.mjs'
-import { boardRecords, cardId, movedPlace, moverCard } from './shapes.mjs'
+import { boardRecords, cardId, movedPlace, moverCard, PAGE_ID } from './shapes.mjs'
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const mark = (name, extra = {}) => process.send?.({ mark: name, ...extra })
@@ -74,8 +74,11 @@ function browserGlobals() {
   globalThis.cancelAnimationFrame ??= (handle) => clearTimeout(handle)
 }
 
-/** A tldraw sync client in Node: a tldraw store kept in step by `TLSyncClient`. */
-async function tldrawClient(uri) {
+/**
+ * A tldraw sync client in Node: a tldraw store kept in step by `TLSyncClient`, present on the page as
+ * a person is (a page that sees nobody else present syncs once a second, `useSync`'s solo mode).
+ */
+async function tldrawClient(uri, name) {
   browserGlobals()
   const store = new Store({
     schema: createTLSchema(),
@@ -88,7 +91,15 @@ async function tldrawClient(uri) {
       client = new TLSyncClient({
         store,
         socket,
-        presence: atom('presence', null),
+        presence: atom(
+          'presence',
+          InstancePresenceRecordType.create({
+            id: InstancePresenceRecordType.createId(name),
+            currentPageId: PAGE_ID,
+            userId: `user:${name}`,
+            userName: name,
+          }),
+        ),
         onLoad: resolve,
         onSyncError: (reason) => reject(new Error(`tldraw sync error: ${reason}`)),
       })
@@ -127,7 +138,7 @@ async function yjsMover(target, room) {
 async function move({ side, target, room, uri, writers, rate, seconds }) {
   const clients = []
   for (let w = 0; w < writers; w++) {
-    clients.push(side === 'refinery' ? await yjsMover(target, room) : await tldrawClient(uri))
+    clients.push(side === 'refinery' ? await yjsMover(target, room) : await tldrawClient(uri, `writer-${w}`))
   }
   const go = new Promise((resolve) => process.once('message', resolve))
   mark('ready')
