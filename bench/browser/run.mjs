@@ -11,15 +11,18 @@ import { fork, spawn } from 'node:child_process'
 import { chromium } from 'playwright'
 import { percentile } from '../clients.mjs'
 import {
+  cpuAccount,
   createBoard,
   freePort,
+  loadAverage,
+  otherProcessesLoad,
   processStats,
   signUp,
   startRefinery,
   stopper,
   waitUntilUp,
 } from '../server.mjs'
-import { writeBrowserResults } from './results.mjs'
+import { ratios, writeBrowserResults } from './results.mjs'
 import { cardId, moverCard, moveShown } from './shapes.mjs'
 
 const CLIENT_DIST = new URL('../../client/dist', import.meta.url).pathname
@@ -432,18 +435,15 @@ function fmt(value) {
 
 // ---------------------------------------------------------------------------------------------------
 
-const refinery = await startRefinery({ CLIENT_DIST }, {})
+const cpuAtStart = cpuAccount()
+const loadAtStart = loadAverage()
+const refinery = await startRefinery({ CLIENT_DIST })
 const tldraw = await startTldrawSync()
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
   args: CHROMIUM_ARGS,
 })
-const loadAtStart = (await import('node:fs'))
-  .readFileSync('/proc/loadavg', 'utf8')
-  .split(' ')
-  .slice(0, 3)
-  .join(' ')
 try {
   const setup = { refinery, refineryCookie: await signUp(refinery), tldraw }
   const all = sides(setup)
@@ -455,13 +455,14 @@ try {
   await refinery.stop()
   await tldraw.stop()
 }
+for (const [name, ratio] of ratios(figures)) report(name, ratio, 'x')
 const totalSeconds = (performance.now() - runStarted) / 1000
 progress(`done in ${totalSeconds.toFixed(0)} s`)
 const path = writeBrowserResults({
   figures,
   sizes: SIZES,
   totalSeconds,
-  load: { loadAtStart },
+  load: { loadAtStart, ...otherProcessesLoad(cpuAtStart, totalSeconds) },
   partial,
   chromium: browser.version(),
 })
