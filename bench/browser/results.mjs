@@ -19,8 +19,7 @@ export function ratios(figures) {
     if (!name.startsWith('refinery.')) continue
     const rest = name.slice('refinery.'.length)
     const theirs = figures.get(`tldraw.${rest}`)?.value
-    if (figure.value === null || typeof theirs !== 'number' || theirs === 0 || /server_rss/.test(rest))
-      continue
+    if (figure.value === null || typeof theirs !== 'number' || theirs === 0) continue
     ratioFigures.push([`ratio.${rest}`, figure.value / theirs])
   }
   return ratioFigures
@@ -153,9 +152,7 @@ function goals(figures, value, sizes) {
   const mark = (ok) => (ok === null ? '? (not measured)' : ok ? '✓ met' : '✗ not met')
   const lines = []
   const compared = [...figures.keys()].filter((name) => name.startsWith('ratio.'))
-  const lost = compared.filter((name) =>
-    HIGHER_IS_BETTER.test(name) ? value(name) < 1 : value(name) > 1 && !/server_rss/.test(name),
-  )
+  const lost = compared.filter((name) => (HIGHER_IS_BETTER.test(name) ? value(name) < 1 : value(name) > 1))
   lines.push(
     `${mark(compared.length === 0 ? null : lost.length === 0)}: every figure within 1.0× of tldraw sync's (${compared.length - lost.length} of ${compared.length}${lost.length ? `; not: ${lost.map((name) => `${name.slice(6)} ${value(name).toFixed(2)}×`).join(', ')}` : ''})`,
   )
