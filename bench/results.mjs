@@ -16,6 +16,25 @@ export function machine() {
   return { cores, model, memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB` }
 }
 
+/**
+ * What prints a figure: one JSON line on stdout ({"name", "value", "unit"}, rounded to 0.01, with a
+ * "note" where it could not be taken), kept in `figures` by name for the Markdown file.
+ */
+export function reporter(figures) {
+  return (name, value, unit, note) => {
+    const rounded =
+      value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 100) / 100
+    const figure = {
+      name,
+      value: rounded,
+      unit,
+      ...(note || rounded === null ? { note: note ?? 'not measured' } : {}),
+    }
+    figures.set(name, figure)
+    process.stdout.write(`${JSON.stringify(figure)}\n`)
+  }
+}
+
 /** A Markdown table, columns padded to their widest cell as Biome formats them, so files stay lint-clean. */
 export function table(header, lines) {
   const width = (text) => [...text].length

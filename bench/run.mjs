@@ -12,7 +12,7 @@
 import { fork } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, totalmem } from 'node:os'
-import { writeResults } from './results.mjs'
+import { reporter, writeResults } from './results.mjs'
 import {
   cpuAccount,
   createBoard,
@@ -90,19 +90,7 @@ const progress = (message) => process.stderr.write(`[bench ${elapsed()}] ${messa
 
 /** Every figure of the run, by name, as printed. */
 const figures = new Map()
-
-function report(name, value, unit, note) {
-  const rounded =
-    value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 100) / 100
-  const figure = {
-    name,
-    value: rounded,
-    unit,
-    ...(note || rounded === null ? { note: note ?? 'not measured' } : {}),
-  }
-  figures.set(name, figure)
-  process.stdout.write(`${JSON.stringify(figure)}\n`)
-}
+const report = reporter(figures)
 
 /**
  * Runs one scenario in a fresh client process. `onMark` sees the marks it sends while it runs (and

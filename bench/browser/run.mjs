@@ -60,19 +60,7 @@ const progress = (message) =>
     `[bench:browser ${((performance.now() - runStarted) / 1000).toFixed(0).padStart(4)} s] ${message}\n`,
   )
 const figures = new Map()
-
-function report(name, value, unit, note) {
-  const rounded =
-    value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 100) / 100
-  const figure = {
-    name,
-    value: rounded,
-    unit,
-    ...(note || rounded === null ? { note: note ?? 'not measured' } : {}),
-  }
-  figures.set(name, figure)
-  process.stdout.write(`${JSON.stringify(figure)}\n`)
-}
+const report = reporter(figures)
 
 /** Runs one scenario of writers.mjs in a fresh process; `onMark` as in run.mjs's runClients. */
 function runWriters(scenario, onMark) {
