@@ -6,10 +6,13 @@
 //
 // BENCH_BROWSER_SHAPES=300, BENCH_BROWSER_WRITERS=4, BENCH_BROWSER_SECONDS=5 and
 // BENCH_BROWSER_TYPED=20 shrink the run (for working on the bench; BROWSER.md then says so);
-// BENCH_BROWSER_SKIP=typing,smoothness skips sections (visits, smoothness, typing).
+// BENCH_BROWSER_SKIP=typing,smoothness skips sections (visits, smoothness, typing);
+// BENCH_BROWSER_PROFILE=returning_visit profiles Refinery's page during that figure (see profiling).
 import { fork, spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { chromium } from 'playwright'
 import { percentile } from '../clients.mjs'
+import { reporter } from '../results.mjs'
 import {
   cpuAccount,
   createBoard,
@@ -28,6 +31,7 @@ import { cardId, moverCard, moveShown } from './shapes.mjs'
 const CLIENT_DIST = new URL('../../client/dist', import.meta.url).pathname
 const WRITERS = new URL('./writers.mjs', import.meta.url).pathname
 const SYNC_SERVER = new URL('./sync-server.mjs', import.meta.url).pathname
+const PROFILE_DIR = new URL('../out/profiles', import.meta.url).pathname
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -161,6 +165,41 @@ async function heapMiB(page) {
   return usedSize / 2 ** 20
 }
 
+/**
+ * With BENCH_BROWSER_PROFILE naming a figure (first_visit, returning_visit, smoothness, typing): a CPU
+ * profile of Refinery's page while it is taken, in bench/out/profiles, and its heaviest functions by
+ * self time on stderr. Method names survive the build's minifying, which is what makes them readable.
+ */
+async function profiling(page, figure, id, visiting) {
+  if (process.env.BENCH_BROWSER_PROFILE !== figure || id !== 'refinery') return async () => undefined
+  // Before a visit, a page of the same origin that is not the app (no service worker): the renderer
+  // profiled is then the one that loads the board.
+  if (visiting) await page.goto(new URL('/api/health', visiting).href)
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 })
+  await cdp.send('Profiler.start')
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop')
+    await cdp.detach()
+    mkdirSync(PROFILE_DIR, { recursive: true })
+    const file = `${PROFILE_DIR}/browser-${figure}.cpuprofile`
+    writeFileSync(file, JSON.stringify(profile))
+    const intervals = profile.timeDeltas
+    const selfMs = new Map()
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+    profile.samples.forEach((nodeId, i) => {
+      const { functionName, url, lineNumber } = byId.get(nodeId).callFrame
+      const where = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`
+      selfMs.set(where, (selfMs.get(where) ?? 0) + (intervals[i + 1] ?? 0) / 1000)
+    })
+    const top = [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 15)
+    progress(
+      `profile of ${figure} in ${file}; self time:\n${top.map(([where, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${where}`).join('\n')}`,
+    )
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // 1 and 2: first and returning visit.
 
@@ -171,7 +210,9 @@ async function visitFigures(browser, setup, all) {
       try {
         const { url } = await side.board(shapes)
         const person = await newPerson(browser, setup)
+        let profiled = await profiling(person.page, 'first_visit', id, url)
         const first = await visit(person.page, url, shapes)
+        await profiled()
         report(`${name}.first_ms`, first, 'ms')
         report(`${name}.first_heap`, await heapMiB(person.page), 'MiB')
         let returning = null
@@ -180,7 +221,9 @@ async function visitFigures(browser, setup, all) {
           await sleep(2000)
           await person.page.close()
           person.page = await person.context.newPage()
+          profiled = await profiling(person.page, 'returning_visit', id, url)
           returning = await visit(person.page, url, shapes)
+          await profiled()
           report(
             `${name}.returning_ms`,
             returning,
@@ -257,21 +300,23 @@ async function smoothnessFigures(browser, setup, all) {
       await visit(observer.page, board.url, shapes)
       await sleep(1000)
       const { server } = side
-      let window = null
+      let measuring = null
+      const profiled = await profiling(observer.page, 'smoothness', id)
       const rss = []
       let sampling
       const { sent } = await runWriters(
         { kind: 'move', ...board.writers, writers: SIZES.writers, rate: SIZES.rate, seconds: SIZES.seconds },
         async (_message, child) => {
           await observer.page.evaluate(watchPage, movers)
-          window = { cpu: server.cpuSeconds(), at: performance.now() }
+          measuring = { cpu: server.cpuSeconds(), at: performance.now() }
           sampling = setInterval(() => rss.push(server.rssBytes()), 250)
           child.send({ go: true })
         },
       )
       clearInterval(sampling)
-      const cpu = (server.cpuSeconds() - window.cpu) / ((performance.now() - window.at) / 1000)
+      const cpu = (server.cpuSeconds() - measuring.cpu) / ((performance.now() - measuring.at) / 1000)
       const seen = await observer.page.evaluate(() => window.benchWatch.stop())
+      await profiled()
       await observer.context.close()
 
       const frames = Float64Array.from(seen.frames).sort()
@@ -388,6 +433,7 @@ async function typingFigures(browser, setup, all) {
       await observer.page.waitForSelector(TYPING[id].shown)
       await sleep(1000)
       await observer.page.evaluate(watchText, TYPING[id].shown)
+      const profiled = await profiling(observer.page, 'typing', id)
       await typist.page.evaluate(() => {
         window.benchKeys = []
         addEventListener(
@@ -400,6 +446,7 @@ async function typingFigures(browser, setup, all) {
       await sleep(2000)
       const typed = await typist.page.evaluate(() => window.benchKeys)
       const shown = await observer.page.evaluate(() => window.benchText.stop())
+      await profiled()
       await typist.context.close()
       await observer.context.close()
       const latencies = Float64Array.from(shown, (at, k) => at - typed[k]).sort()
