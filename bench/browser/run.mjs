@@ -101,7 +101,6 @@ let rooms = 0
 function sides({ refinery, refineryCookie, tldraw }) {
   return {
     refinery: {
-      label: 'Refinery',
       server: refinery,
       async board(shapes) {
         const room = await createBoard(refinery, refineryCookie)
@@ -111,7 +110,6 @@ function sides({ refinery, refineryCookie, tldraw }) {
       },
     },
     tldraw: {
-      label: 'tldraw sync',
       server: tldraw,
       async board(shapes) {
         const room = `room-${++rooms}`
@@ -123,7 +121,6 @@ function sides({ refinery, refineryCookie, tldraw }) {
       },
     },
     bare: {
-      label: 'bare tldraw (floor)',
       async board(shapes) {
         return { url: `${tldraw.http}/bare.html?shapes=${shapes}` }
       },
@@ -189,8 +186,8 @@ async function profiling(page, figure, id, visiting) {
     const selfMs = new Map()
     const byId = new Map(profile.nodes.map((node) => [node.id, node]))
     profile.samples.forEach((nodeId, i) => {
-      const { functionName, url, lineNumber } = byId.get(nodeId).callFrame
-      const where = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`
+      const { functionName, url, lineNumber, columnNumber } = byId.get(nodeId).callFrame
+      const where = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}:${columnNumber + 1}`
       selfMs.set(where, (selfMs.get(where) ?? 0) + (intervals[i + 1] ?? 0) / 1000)
     })
     const top = [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 15)
