@@ -7,6 +7,7 @@
 //          (@tldraw/sync-core, in Node with a few browser globals) for tldraw sync. Answers when each
 //          move was made, on the wall clock the observer page reads too.
 
+import { setMaxListeners } from 'node:events'
 import { atom } from '@tldraw/state'
 import { Store } from '@tldraw/store'
 import { ClientWebSocketAdapter, TLSyncClient } from '@tldraw/sync-core'
@@ -70,6 +71,8 @@ async function seed({ target, room, shapes }) {
 function browserGlobals() {
   globalThis.window ??= Object.assign(new EventTarget(), { devicePixelRatio: 1 })
   globalThis.document ??= Object.assign(new EventTarget(), { hidden: false })
+  // Every client listens to both, and twenty clients share them.
+  setMaxListeners(0, globalThis.window, globalThis.document)
   globalThis.requestAnimationFrame ??= (callback) => setTimeout(() => callback(performance.now()), 16)
   globalThis.cancelAnimationFrame ??= (handle) => clearTimeout(handle)
 }
