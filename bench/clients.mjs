@@ -7,6 +7,7 @@
 // Refinery (with the Origin and session cookie it requires) and the y-websocket server, and
 // @hocuspocus/provider for Hocuspocus, whose protocol prefixes every message with the document name.
 // The raw relay's clients are plain ws sockets sending the same number of bytes a Yjs update takes.
+import { fileURLToPath } from 'node:url'
 import { HocuspocusProvider } from '@hocuspocus/provider'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -20,7 +21,7 @@ const log = (message) => process.stderr.write(`  [clients] ${message}\n`)
 const mark = (name, extra = {}) => process.send?.({ mark: name, ...extra })
 
 /** Resolves with the promise's value, or with `fallback` once `ms` have passed. */
-function within(promise, ms, fallback) {
+export function within(promise, ms, fallback) {
   let timer
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),
@@ -30,7 +31,7 @@ function within(promise, ms, fallback) {
   ])
 }
 
-function percentile(sorted, p) {
+export function percentile(sorted, p) {
   if (sorted.length === 0) return null
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
@@ -64,7 +65,7 @@ function socketClass({ headers, documentName = false, onAnswer }) {
 // Yjs clients: a full Y.Doc behind the server's provider.
 
 /** A client holding a full Y.Doc of `room` on `target`; `synced` resolves after the first sync. */
-function yjsClient(target, room, { onAnswer } = {}) {
+export function yjsClient(target, room, { onAnswer } = {}) {
   const doc = new Y.Doc()
   let provider
   let synced
@@ -791,13 +792,16 @@ async function count(scenario) {
 
 const runners = { fanout, sustained, idle, coldSync, fillBoard, persistence, count }
 
-process.once('message', async (scenario) => {
-  try {
-    const result = await runners[scenario.kind](scenario)
-    process.send({ result })
-  } catch (error) {
-    process.send({ error: error.stack ?? String(error) })
-  }
-  // Sockets and providers may still hold timers: the result is out, so leave.
-  setTimeout(() => process.exit(0), 50)
-})
+// Forked by run.mjs; the browser bench only imports its Yjs client.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.once('message', async (scenario) => {
+    try {
+      const result = await runners[scenario.kind](scenario)
+      process.send({ result })
+    } catch (error) {
+      process.send({ error: error.stack ?? String(error) })
+    }
+    // Sockets and providers may still hold timers: the result is out, so leave.
+    setTimeout(() => process.exit(0), 50)
+  })
+}

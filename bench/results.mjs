@@ -6,7 +6,7 @@ import { totalmem } from 'node:os'
 
 const PEERS = ['ywebsocket', 'hocuspocus']
 
-function machine() {
+export function machine() {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8')
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? 'unknown CPU'
   let cores = 'unknown'
@@ -14,6 +14,36 @@ function machine() {
     cores = execFileSync('nproc', { encoding: 'utf8' }).trim()
   } catch {}
   return { cores, model, memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB` }
+}
+
+/**
+ * What prints a figure: one JSON line on stdout ({"name", "value", "unit"}, rounded to 0.01, with a
+ * "note" where it could not be taken), kept in `figures` by name for the Markdown file.
+ */
+export function reporter(figures) {
+  return (name, value, unit, note) => {
+    const rounded =
+      value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 100) / 100
+    const figure = {
+      name,
+      value: rounded,
+      unit,
+      ...(note || rounded === null ? { note: note ?? 'not measured' } : {}),
+    }
+    figures.set(name, figure)
+    process.stdout.write(`${JSON.stringify(figure)}\n`)
+  }
+}
+
+/** A Markdown table, columns padded to their widest cell as Biome formats them, so files stay lint-clean. */
+export function table(header, lines) {
+  const width = (text) => [...text].length
+  const widths = header.map((_, i) =>
+    Math.max(3, ...[header, ...lines].map((line) => width(String(line[i])))),
+  )
+  const row = (cells) =>
+    `| ${cells.map((cell, i) => String(cell) + ' '.repeat(widths[i] - width(String(cell)))).join(' | ')} |`
+  return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n')
 }
 
 export function writeResults({ figures, sizes, kinds, totalSeconds, load, partial, date = new Date() }) {
@@ -30,16 +60,6 @@ export function writeResults({ figures, sizes, kinds, totalSeconds, load, partia
   }
   const labels = Object.fromEntries(kinds.map((kind) => [kind.id, kind.label]))
   const rows = kinds.map((kind) => kind.id)
-  // Columns padded to their widest cell, as Biome formats Markdown tables, so the file stays lint-clean.
-  const table = (header, lines) => {
-    const width = (text) => [...text].length
-    const widths = header.map((_, i) =>
-      Math.max(3, ...[header, ...lines].map((line) => width(String(line[i])))),
-    )
-    const row = (cells) =>
-      `| ${cells.map((cell, i) => String(cell) + ' '.repeat(widths[i] - width(String(cell)))).join(' | ')} |`
-    return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n')
-  }
 
   const { cores, model, memory } = machine()
   const out = []

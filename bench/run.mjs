@@ -10,14 +10,17 @@
 // clients (profiles in bench/out/profiles); BENCH_NODE_ARGS adds node flags to Refinery;
 // BENCH_DEBUG=1 logs the slowest updates of each fan-out.
 import { fork } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, totalmem } from 'node:os'
-import { writeResults } from './results.mjs'
+import { reporter, writeResults } from './results.mjs'
 import {
+  cpuAccount,
   createBoard,
   freePort,
   freshSchema,
+  loadAverage,
   MEMORY_PROBE_ARGS,
+  otherProcessesLoad,
   REDIS_URL,
   signUp,
   startPeer,
@@ -79,20 +82,8 @@ function threadDelta(before, after) {
     .join(', ')
 }
 
-/** CPU seconds the whole machine has been busy, and this process with its reaped children. */
-function cpuAccount() {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number)
-  const [user, nice, system, , , irq, softirq, steal] = ticks
-  const own = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ').map(Number)
-  return {
-    machine: (user + nice + system + irq + softirq + steal) / 100,
-    // utime, stime, cutime, cstime: fields 14 to 17 of /proc/<pid>/stat.
-    bench: (own[11] + own[12] + own[13] + own[14]) / 100,
-  }
-}
-
 const cpuAtStart = cpuAccount()
-const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+const loadAtStart = loadAverage()
 const runStarted = performance.now()
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const elapsed = () => `${((performance.now() - runStarted) / 1000).toFixed(0).padStart(4)} s`
@@ -100,19 +91,7 @@ const progress = (message) => process.stderr.write(`[bench ${elapsed()}] ${messa
 
 /** Every figure of the run, by name, as printed. */
 const figures = new Map()
-
-function report(name, value, unit, note) {
-  const rounded =
-    value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 100) / 100
-  const figure = {
-    name,
-    value: rounded,
-    unit,
-    ...(note || rounded === null ? { note: note ?? 'not measured' } : {}),
-  }
-  figures.set(name, figure)
-  process.stdout.write(`${JSON.stringify(figure)}\n`)
-}
+const report = reporter(figures)
 
 /**
  * Runs one scenario in a fresh client process. `onMark` sees the marks it sends while it runs (and
@@ -749,15 +728,9 @@ if (kinds.some((kind) => kind.id === 'refinery')) {
 ratios()
 const totalSeconds = (performance.now() - runStarted) / 1000
 progress(`done in ${totalSeconds.toFixed(0)} s`)
-const cpuAtEnd = cpuAccount()
-const others = cpuAtEnd.machine - cpuAtStart.machine - (cpuAtEnd.bench - cpuAtStart.bench)
-const load = {
-  loadAtStart,
-  otherCpuSeconds: Math.max(0, others),
-  share: Math.max(0, others) / (totalSeconds * availableParallelism()),
-}
+const load = { loadAtStart, ...otherProcessesLoad(cpuAtStart, totalSeconds) }
 progress(
-  `other processes on the machine used ${others.toFixed(0)} CPU seconds during the run (${(load.share * 100).toFixed(0)} % of its capacity)`,
+  `other processes on the machine used ${load.otherCpuSeconds.toFixed(0)} CPU seconds during the run (${(load.share * 100).toFixed(0)} % of its capacity)`,
 )
 const path = writeResults({
   figures,

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 
@@ -36,8 +36,35 @@ export function freePort() {
   })
 }
 
+/** CPU seconds the whole machine has been busy, and this process with its reaped children. */
+export function cpuAccount() {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number)
+  const [user, nice, system, , , irq, softirq, steal] = ticks
+  const own = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ').map(Number)
+  return {
+    machine: (user + nice + system + irq + softirq + steal) / 100,
+    // utime, stime, cutime, cstime: fields 14 to 17 of /proc/<pid>/stat.
+    bench: (own[11] + own[12] + own[13] + own[14]) / 100,
+  }
+}
+
+/** The machine's load average (1, 5 and 15 minutes), as /proc/loadavg says it. */
+export function loadAverage() {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+}
+
+/**
+ * The CPU seconds other processes used since `start` (a cpuAccount()), and their share of the
+ * machine over `seconds`: what the figures shared the machine with.
+ */
+export function otherProcessesLoad(start, seconds) {
+  const end = cpuAccount()
+  const others = Math.max(0, end.machine - start.machine - (end.bench - start.bench))
+  return { otherCpuSeconds: others, share: others / (seconds * availableParallelism()) }
+}
+
 /** CPU and memory of one process, from /proc. */
-function processStats(pid) {
+export function processStats(pid) {
   return {
     /**
      * Asks the process (started with MEMORY_PROBE_ARGS) for a full GC; resolves with its
@@ -81,7 +108,7 @@ function processStats(pid) {
   }
 }
 
-async function waitUntilUp(url, child, what) {
+export async function waitUntilUp(url, child, what) {
   const deadline = Date.now() + 15_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode} while starting`)
@@ -94,7 +121,7 @@ async function waitUntilUp(url, child, what) {
   throw new Error(`${what} did not answer ${url} within 15 s`)
 }
 
-function stopper(child) {
+export function stopper(child) {
   return async (signal = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))

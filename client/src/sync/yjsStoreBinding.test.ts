@@ -275,6 +275,32 @@ describe('bindStoreToYDoc', () => {
     expect(bobsOwnUpdates).toEqual([])
   })
 
+  it("keeps a shape's props and meta objects when a remote change leaves them as they were", () => {
+    const [alice, bob] = twoClients()
+    alice.store.put([rectangle('card')])
+    const before = shape(bob.store, 'card')
+
+    // tldraw re-renders a shape and measures its label again only when its props object changes.
+    alice.store.update(createShapeId('card'), (record) => ({ ...record, x: 40, y: 60 }))
+    const moved = shape(bob.store, 'card')
+    expect(moved).toMatchObject({ x: 40, y: 60 })
+    expect(moved?.props).toBe(before?.props)
+    expect(moved?.meta).toBe(before?.meta)
+
+    alice.store.update(createShapeId('card'), (record) => ({ ...record, meta: { moved: true } }))
+    const marked = shape(bob.store, 'card')
+    expect(marked?.meta).toEqual({ moved: true })
+    expect(marked?.props).toBe(before?.props)
+
+    alice.store.update(createShapeId('card'), (record) => {
+      const card = record as TLGeoShape
+      return { ...card, props: { ...card.props, color: 'red' } }
+    })
+    const recoloured = shape(bob.store, 'card')
+    expect(recoloured?.props).toEqual({ ...rectangle('card').props, color: 'red' })
+    expect(recoloured?.meta).toBe(marked?.meta)
+  })
+
   it('skips a remote record that does not validate and applies the others', () => {
     const [alice, bob] = twoClients()
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})

@@ -317,9 +317,25 @@ function validRemoteRecord(store: TLStore, key: string, record: DocumentRecord):
     if (!isDocumentRecord(record)) throw new Error(`${String(record.typeName)} records are not shared`)
     const before = store.get(record.id as TLRecord['id']) ?? null
     const phase = before ? 'updateRecord' : 'createRecord'
-    return store.schema.validateRecord(store, record as unknown as TLRecord, phase, before)
+    const kept = keepUnchangedParts(record, before)
+    return store.schema.validateRecord(store, kept as unknown as TLRecord, phase, before)
   } catch (error) {
     console.warn(`Refinery: skipped the board record ${key}, which does not validate`, error)
     return null
   }
+}
+
+/**
+ * `record` with the store's own `props` and `meta` objects where they hold the same: tldraw re-renders
+ * a shape and measures its label in the DOM again only when its props object changes, so a card
+ * someone else drags is moved on this screen, not drawn and measured anew at every step.
+ */
+function keepUnchangedParts(record: DocumentRecord, before: TLRecord | null): DocumentRecord {
+  if (!before) return record
+  const previous = asDocumentRecord(before)
+  const kept = { ...record }
+  for (const field of ['props', 'meta']) {
+    if (jsonEqual(record[field], previous[field])) kept[field] = previous[field]
+  }
+  return kept
 }
