@@ -53,8 +53,15 @@ const EDITS = {
   },
   typeInCriterion: (doc: Y.Doc, id: string) => {
     const list = propsOf(doc, id).get('acceptance')
-    if (list instanceof Y.Array) (list.get(1) as Y.Text).insert(3, '!')
-    else (propsOf(doc, id).get('description') as Y.Text).insert(0, '!')
+    // The last criterion: an earlier edit in the same update may have dropped one, or all.
+    const last = list instanceof Y.Array ? list.get(list.length - 1) : null
+    if (last instanceof Y.Text) last.insert(0, '!')
+    else if (list instanceof Y.Array) list.push([new Y.Text('!')])
+    else {
+      const description = propsOf(doc, id).get('description')
+      if (description instanceof Y.Text) description.insert(0, '!')
+      else propsOf(doc, id).set('description', new Y.Text('!'))
+    }
   },
   delete: (doc: Y.Doc, id: string) => getRecords(doc).delete(id),
   replace: (doc: Y.Doc, id: string) => getRecords(doc).set(id, new Y.Map()),
