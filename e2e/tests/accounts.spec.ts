@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test'
+import { expect } from '@playwright/test'
 import { collaboratorCursors, expectConnected, shapes, signedUp, twoPeopleOnABoard } from './board'
+import { test } from './fixtures'
 
 test('an owner shares an editor link; a guest joins with just a name, and both work together', async ({
   browser,

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import {
   createBoard,
   expectConnected,
@@ -8,6 +8,7 @@ import {
   shapeCentreOnScreen,
   signedUp,
 } from './board'
+import { test } from './fixtures'
 
 /** Adds a story card through the editor, as the toolbar would, and answers its id. */
 function addCard(page: Page, title: string, at: { x: number; y: number }) {

@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test'
+import { expect } from '@playwright/test'
 import { createBoard, expectConnected, inviteLink, join, openBoard, signedUp } from './board'
+import { test } from './fixtures'
 import {
   collaboratorNames,
   expectFollowing,

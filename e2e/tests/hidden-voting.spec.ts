@@ -1,5 +1,6 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { createBoard, inviteLink, join, openBoard, selectShape, shapes, signedUp } from './board'
+import { test } from './fixtures'
 
 const CARDS = ['shape:wishlist', 'shape:checkout'] as const
 

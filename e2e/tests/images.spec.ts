@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { crc32, deflateSync } from 'node:zlib'
-import { type Browser, expect, type Page, test } from '@playwright/test'
+import { type Browser, expect, type Page } from '@playwright/test'
 import { createBoard, expectConnected, openBoard, signedUp, twoPeopleOnABoard } from './board'
+import { test } from './fixtures'
 
 /** Issue 15: images live on the server, not in the document. */
 

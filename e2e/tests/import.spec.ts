@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { expect, test } from '@playwright/test'
+import { expect } from '@playwright/test'
 import { expectConnected, shapes, signedUp } from './board'
+import { test } from './fixtures'
 
 const SAMPLE = new URL('../fixtures/jira-export.csv', import.meta.url).pathname
 

@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test'
+import { expect } from '@playwright/test'
 import { expectConnected, selectShape, shapes, twoPeopleOnABoard } from './board'
+import { test } from './fixtures'
 
 const LIMIT = 10_000
 

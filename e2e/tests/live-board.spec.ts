@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect } from '@playwright/test'
 import {
   collaboratorCursors,
   drag,
@@ -8,6 +8,7 @@ import {
   shapes,
   twoPeopleOnABoard,
 } from './board'
+import { test } from './fixtures'
 
 test('two people edit one board live, see each other’s cursors, and a reload keeps the board', async ({
   browser,

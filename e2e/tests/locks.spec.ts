@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import {
   createBoard,
   drag,
@@ -12,6 +12,7 @@ import {
   shapes,
   signedUp,
 } from './board'
+import { test } from './fixtures'
 
 const BACKBONE = ['shape:sign-up', 'shape:pay', 'shape:mvp'] as const
 const STEP = 'shape:pay'

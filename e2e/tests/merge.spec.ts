@@ -1,5 +1,6 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { drag, expectConnected, shapeCentreOnScreen, twoPeopleOnABoard } from './board'
+import { test } from './fixtures'
 
 /** A shape as this page's editor has it: parent, position, and where it is on the page, if anywhere. */
 function shapeOn(page: Page, id: string) {

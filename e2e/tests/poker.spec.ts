@@ -1,5 +1,6 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { createBoard, inviteLink, join, openBoard, type Person, selectShape, shapes, signedUp } from './board'
+import { test } from './fixtures'
 
 const CARD = 'shape:pay-by-card'
 

@@ -1,6 +1,7 @@
-import { expect, test } from '@playwright/test'
+import { expect } from '@playwright/test'
 import { PRESENCE_COLORS } from '../../shared/src/presence'
 import { createBoard, inviteLink, join, openBoard, type Person, signedUp } from './board'
+import { test } from './fixtures'
 import {
   collaboratorNames,
   colorsSeenBy,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { expect, test } from '@playwright/test'
+import { expect } from '@playwright/test'
 import { expectConnected, shapes, twoPeopleOnABoard } from './board'
+import { test } from './fixtures'
 
 const storyCards = async (page: Parameters<typeof shapes>[0]) =>
   (await shapes(page)).filter((shape) => (shape.type as string) === 'story-card')

@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test'
+import { expect } from '@playwright/test'
 import { createBoard, openBoard, signedUp } from './board'
+import { test } from './fixtures'
 
 test('the share dialog lists the open links: re-opening makes none, copy copies, revoke ends a link', async ({
   browser,

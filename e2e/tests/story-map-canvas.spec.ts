@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import {
   createBoard,
   drag,
@@ -11,6 +11,7 @@ import {
   shapes,
   signedUp,
 } from './board'
+import { test } from './fixtures'
 
 type Bounds = Awaited<ReturnType<typeof pageBounds>>
 

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import {
   createBoard,
   dropShape as drop,
@@ -9,6 +9,7 @@ import {
   shapes,
   signedUp,
 } from './board'
+import { test } from './fixtures'
 
 /** Rows of a CSV file, with quoted fields that may hold commas, quotes and line breaks (RFC 4180). */
 function parseCsv(text: string): string[][] {

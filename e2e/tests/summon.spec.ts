@@ -1,5 +1,6 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { createBoard, inviteLink, join, openBoard, type Person, signedUp } from './board'
+import { test } from './fixtures'
 
 /** What part of the board a page shows, and whom it follows. */
 function view(page: Page) {

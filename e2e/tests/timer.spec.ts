@@ -1,5 +1,6 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { createBoard, inviteLink, join, openBoard, type Person, signedUp } from './board'
+import { test } from './fixtures'
 
 /** The voter's computer clock is this far behind: the countdown must not care. */
 const CLOCK_BEHIND_MS = 7 * 60_000

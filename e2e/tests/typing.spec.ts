@@ -1,5 +1,6 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { selectShape, twoPeopleOnABoard } from './board'
+import { test } from './fixtures'
 
 /** Adds a story card through the editor (a typed call would not know the app's own shape types). */
 function addCard(page: Page, title: string) {

@@ -1,5 +1,6 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { twoPeopleOnABoard } from './board'
+import { test } from './fixtures'
 
 /** Adds a story card through the editor, as the toolbar would, and answers its id. */
 function addCard(page: Page, title: string, at: { x: number; y: number }, estimate: number | null = null) {
