@@ -89,7 +89,7 @@ function watch(doc: Y.Doc, live: LiveBacklog): void {
   })
 }
 
-export function liveBacklog(doc: Y.Doc, options: Parameters<typeof backlogFromDoc>[1]): Backlog {
+function liveBacklog(doc: Y.Doc, options: Parameters<typeof backlogFromDoc>[1]): Backlog {
   let live = liveBacklogs.get(doc)
   if (!live) {
     live = { backlog: null, layout: null }
@@ -103,25 +103,30 @@ export function liveBacklog(doc: Y.Doc, options: Parameters<typeof backlogFromDo
   return { ...live.backlog, versionId: options.versionId, generatedAt: options.generatedAt }
 }
 
+/** The board's backlog as it is now, each item linking to its card on the live board. */
+export function currentBacklog(
+  documents: BoardDocuments,
+  boardId: string,
+  publicUrl: string,
+): Promise<Backlog> {
+  return documents.read(boardId, (doc) =>
+    liveBacklog(doc, {
+      boardId,
+      versionId: null,
+      generatedAt: new Date().toISOString(),
+      cardUrl: (cardId) => `${publicUrl}/b/${encodeURIComponent(boardId)}?card=${encodeURIComponent(cardId)}`,
+    }),
+  )
+}
+
 /** From board to backlog: the live backlog, finishing a version, and finished versions' backlogs. */
 export function backlogRoutes({ boards, versions, documents, publicUrl }: BacklogDeps) {
-  const cardUrl = (boardId: string) => (cardId: string) =>
-    `${publicUrl}/b/${encodeURIComponent(boardId)}?card=${encodeURIComponent(cardId)}`
-
   const app = new Hono<AppEnv>()
   for (const [path, format] of Object.entries(FORMATS)) {
     app.get(`/:id/${path}`, boardAccess(boards, 'board:read'), async (c) => {
       const board = await boards.get(c.var.board.id)
       if (!board) return apiError(c, 404, 'not_found', 'No such board')
-      const backlog = await documents.read(board.id, (doc) =>
-        liveBacklog(doc, {
-          boardId: board.id,
-          versionId: null,
-          generatedAt: new Date().toISOString(),
-          cardUrl: cardUrl(board.id),
-        }),
-      )
-      return send(c, backlog, board.title, format)
+      return send(c, await currentBacklog(documents, board.id, publicUrl), board.title, format)
     })
     app.get(`/:id/versions/:versionId/${path}`, boardAccess(boards, 'board:read'), async (c) => {
       const board = await boards.get(c.var.board.id)

@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import type { AppEnv } from '../http/env'
 import { apiError } from '../http/errors'
 import { boardAccess } from './access'
-import { liveBacklog } from './backlogRoutes'
+import { currentBacklog } from './backlogRoutes'
 import type { BoardStore } from './boardStore'
 import type { BoardDocuments } from './routes'
 import type { VersionStore } from './versionStore'
@@ -27,15 +27,7 @@ export function versionRoutes({ boards, versions, documents, publicUrl }: Versio
   /** A version's backlog, or the live board's for `live`. */
   const backlogOf = (boardId: string, versionId: string): Promise<Backlog | undefined> =>
     versionId === 'live'
-      ? documents.read(boardId, (doc) =>
-          liveBacklog(doc, {
-            boardId,
-            versionId: null,
-            generatedAt: new Date().toISOString(),
-            cardUrl: (cardId) =>
-              `${publicUrl}/b/${encodeURIComponent(boardId)}?card=${encodeURIComponent(cardId)}`,
-          }),
-        )
+      ? currentBacklog(documents, boardId, publicUrl)
       : versions.backlog(boardId, versionId).then((version) => version?.backlog)
 
   return new Hono<AppEnv>()

@@ -1,4 +1,11 @@
-import { addComment, CloseCode, getComments, presenceColor, readComments } from '@refinery/shared'
+import {
+  addComment,
+  CloseCode,
+  getComments,
+  markAnswered,
+  presenceColor,
+  readComments,
+} from '@refinery/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -107,6 +114,49 @@ describe('who may open a board’s socket', () => {
       socket.close()
     },
   )
+
+  it('a voter’s question asked offline lands on reconnect, while the owner answered the voter’s earlier one meanwhile', async () => {
+    const { owner, join, connect } = await workshop()
+    const voter = await join('Vic', 'voter')
+    const ownerClient = connect(owner.cookie)
+    const voterClient = connect(voter.cookie)
+    await Promise.all([ownerClient, voterClient].map(waitForSync))
+    const vic = { id: voter.id, name: 'Vic' }
+    const ask = (id: string, text: string) =>
+      addComment(voterClient.doc, {
+        id,
+        cardId: 'shape:card',
+        replyTo: null,
+        author: vic,
+        text,
+        question: true,
+        createdAt: new Date(),
+      })
+    ask('q-first', 'Who signs off the copy?')
+    await waitFor(() => getComments(ownerClient.doc).has('q-first'), {
+      message: 'the first question to reach the owner',
+    })
+
+    voterClient.provider.disconnect()
+    ask('q-offline', 'And the translations?')
+    ownerClient.doc.transact(() =>
+      markAnswered(ownerClient.doc, 'q-first', { id: owner.id, name: 'Olivia' }, new Date()),
+    )
+    await settle()
+    expect(getComments(ownerClient.doc).has('q-offline')).toBe(false)
+
+    voterClient.provider.connect()
+    await waitFor(() => getComments(ownerClient.doc).has('q-offline'), {
+      message: 'the offline question to land',
+    })
+    await waitFor(
+      () => readComments(voterClient.doc).find((c) => c.id === 'q-first')?.answered?.by === owner.id,
+      {
+        message: 'the owner’s answer to reach the voter',
+      },
+    )
+    expect(voterClient.provider.wsconnected).toBe(true)
+  })
 
   it('a voter’s own question is stored and relayed; one in someone else’s name closes the socket (4403), and a viewer’s is dropped', async () => {
     const { running, owner, boardId, join, connect } = await workshop()

@@ -174,6 +174,15 @@ describe('the guard of comments (CONTRACT section 5)', () => {
       commentOf(client, 'n').set('extra', new Y.Map())
     })
     expect(codeOf(server, nested, editor(ANA))?.code).toBe(CloseCode.Forbidden)
+    // The text as a plain string would escape the comment's length; on a new comment or one's own.
+    for (const id of ['plain', 'q']) {
+      const { server: s4, client: c4 } = boardWithThread()
+      const plain = updateOf(c4, () => {
+        if (id === 'plain') say(c4, id, BEN, 'x')
+        commentOf(c4, id).set('text', 'y'.repeat(COMMENT_MAX_CHARS * 10))
+      })
+      expect(codeOf(s4, plain, editor(BEN))?.code, id).toBe(CloseCode.Forbidden)
+    }
     const { server: s3, client: c3 } = boardWithThread()
     const bold = updateOf(c3, () => {
       say(c3, 'b', ANA, 'x')

@@ -285,6 +285,8 @@ class UpdateCheck {
     } else if (place.depth === 1 && place.key !== null) {
       write.fields.add(place.key)
       if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+        // The text as a plain value would pass the length kept on a comment's `Y.Text`.
+        if (place.key === 'text') throw forbidden('a comment’s text is a Y.Text')
         write.values.set(place.key, content.getContent().at(-1))
       } else if (content instanceof Y.ContentType) {
         if (place.key !== 'text' || !(content.type instanceof Y.Text)) {
