@@ -87,6 +87,25 @@ test('edits made offline show after a reload without the network and merge on re
   await bob.context.close()
 })
 
+test('what someone else just changed is in the offline copy when the page reloads without the network', async ({
+  browser,
+}) => {
+  const { alice, bob } = await twoPeopleOnABoard(browser)
+  await bob.page.evaluate(() => navigator.serviceWorker?.ready)
+
+  // The server's changes are written to the offline copy in batches; a reload at once must not lose
+  // the batch that waits.
+  await alice.page.evaluate(() => {
+    for (let i = 0; i < 5; i++) {
+      window.refinery?.editor.createShape({ type: 'geo', x: 100 + i * 150, y: 100, props: { w: 120, h: 80 } })
+    }
+  })
+  await expect.poll(async () => (await shapes(bob.page)).length, { intervals: [20] }).toBe(5)
+  await bob.context.setOffline(true)
+  await bob.page.reload()
+  await expect.poll(async () => (await shapes(bob.page)).length).toBe(5)
+})
+
 test('Ctrl+Z takes back only your own change, not what someone else changed in the same shape', async ({
   browser,
 }) => {

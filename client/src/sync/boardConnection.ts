@@ -1,9 +1,9 @@
 import { getRecords, shouldReconnect } from '@refinery/shared'
 import { atom, computed, type Signal } from 'tldraw'
-import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { type ConnectionState, initialConnectionState, isReadyToShow } from './connectionState'
+import { LocalCopy } from './localCopy'
 import { sendOwnPresenceOnly } from './ownPresence'
 
 /** One open board's Yjs document, with its offline copy in IndexedDB and its socket to the server. */
@@ -40,12 +40,12 @@ const EXPLAIN_INTERVAL_MS = 5000
 
 export function openBoardConnection(boardId: string, options: BoardConnectionOptions = {}): BoardConnection {
   const doc = new Y.Doc()
-  const localCopy = new IndexeddbPersistence(`refinery-board-${boardId}`, doc)
   const provider = new WebsocketProvider(syncUrl(window.location), boardId, doc, {
     connect: navigator.onLine,
     disableBc: true,
     shouldReconnect: (event) => shouldReconnect(event.code),
   })
+  const localCopy = new LocalCopy(`refinery-board-${boardId}`, doc, provider)
   sendOwnPresenceOnly(provider)
   const $state = atom<ConnectionState>('board connection', initialConnectionState(navigator.onLine))
   const update = (changes: Partial<ConnectionState>) => $state.update((state) => ({ ...state, ...changes }))
