@@ -7,7 +7,8 @@
 // BENCH_BROWSER_SHAPES=300, BENCH_BROWSER_WRITERS=4, BENCH_BROWSER_SECONDS=5 and
 // BENCH_BROWSER_TYPED=20 shrink the run (for working on the bench; BROWSER.md then says so);
 // BENCH_BROWSER_SKIP=typing,smoothness skips sections (visits, smoothness, typing);
-// BENCH_BROWSER_PROFILE=returning_visit profiles Refinery's page during that figure (see profiling).
+// BENCH_BROWSER_PROFILE=returning_visit profiles Refinery's page during that figure (see profiling);
+// BENCH_BROWSER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=out/profiles") is given to Refinery's server.
 import { fork, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { chromium } from 'playwright'
@@ -469,7 +470,10 @@ function fmt(value) {
 
 const cpuAtStart = cpuAccount()
 const loadAtStart = loadAverage()
-const refinery = await startRefinery({ CLIENT_DIST })
+const refinery = await startRefinery(
+  { CLIENT_DIST },
+  { nodeArgs: process.env.BENCH_BROWSER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] },
+)
 const tldraw = await startTldrawSync()
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

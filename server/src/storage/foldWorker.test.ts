@@ -60,6 +60,21 @@ describe('FoldWorker', () => {
     expect(loaded.store.clients.has(4545)).toBe(false)
   })
 
+  it('ends its thread once no fold has come for a while, and starts another for the next', async () => {
+    worker = new FoldWorker(50)
+    const doc = new Y.Doc()
+    const first = editsOf(doc, (records) => records.set('a', 1))
+    await worker.fold(null, first)
+    expect(worker.running).toBe(true)
+    const second = editsOf(doc, (records) => records.set('b', 2))
+    const folded = await worker.fold(null, [...first, ...second])
+    expect(worker.running).toBe(true)
+    await expect.poll(() => worker.running, { timeout: 2000, interval: 10 }).toBe(false)
+    const third = editsOf(doc, (records) => records.set('c', 3))
+    expect(await worker.fold(folded.state, third)).toEqual(foldWith(Y, folded.state, third))
+    expect(worker.running).toBe(true)
+  })
+
   it('fails the folds under way when it is closed, and refuses new ones', async () => {
     worker = new FoldWorker()
     const doc = new Y.Doc()

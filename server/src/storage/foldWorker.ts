@@ -25,6 +25,9 @@ parentPort.on('message', ({ id, snapshot, updates }) => {
 })
 `
 
+/** How long the fold thread waits for another fold before it ends. */
+export const FOLD_WORKER_IDLE_MS = 10_000
+
 interface Pending {
   resolve: (folded: Folded) => void
   reject: (error: Error) => void
@@ -35,17 +38,29 @@ interface Pending {
  * a document and encodes it again: milliseconds for a small board, a tenth of a second or more for
  * one of thousands of cards, and on the event loop that would stall the edits of every board of the
  * instance each time a busy board's log fills up. The thread starts on the first fold and holds the
- * process open only while a fold is under way.
+ * process open only while a fold is under way. It ends once no fold has come for `idleMs`: folding a
+ * board of thousands of cards leaves the thread's heap at hundreds of MiB, which it would otherwise
+ * keep for the life of the process.
  */
 export class FoldWorker {
   private worker: Worker | null = null
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private closed = false
+  private idleTimer: ReturnType<typeof setTimeout> | null = null
+
+  constructor(private readonly idleMs = FOLD_WORKER_IDLE_MS) {}
+
+  /** Whether the thread is up. */
+  get running(): boolean {
+    return this.worker !== null
+  }
 
   fold(snapshot: Uint8Array | null, updates: readonly Uint8Array[]): Promise<Folded> {
     if (this.closed) return Promise.reject(new Error('the fold worker is closed'))
     const worker = this.start()
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer)
+    this.idleTimer = null
     const id = this.nextId++
     return new Promise<Folded>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
@@ -63,7 +78,10 @@ export class FoldWorker {
       const request = this.pending.get(id)
       if (!request) return
       this.pending.delete(id)
-      if (this.pending.size === 0) worker.unref()
+      if (this.pending.size === 0) {
+        worker.unref()
+        this.stopWhenIdle(worker)
+      }
       if (folded) request.resolve(folded)
       else request.reject(new Error(`folding the update log failed: ${error}`))
     })
@@ -71,6 +89,16 @@ export class FoldWorker {
     worker.on('exit', (code) => this.stopped(worker, `the fold worker exited with code ${code}`))
     this.worker = worker
     return worker
+  }
+
+  private stopWhenIdle(worker: Worker): void {
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null
+      if (this.worker !== worker || this.pending.size > 0) return
+      this.worker = null
+      void worker.terminate()
+    }, this.idleMs)
+    this.idleTimer.unref()
   }
 
   /** The thread is gone: what it was folding fails (compaction is tried again later); the next fold starts another. */
@@ -85,6 +113,7 @@ export class FoldWorker {
   /** Ends the thread; folds still under way fail. */
   async close(): Promise<void> {
     this.closed = true
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer)
     const worker = this.worker
     if (!worker) return
     await worker.terminate()
