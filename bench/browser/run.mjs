@@ -5,7 +5,7 @@
 // on stderr, and writes the table to bench/BROWSER.md.
 //
 // BENCH_BROWSER_SHAPES=300, BENCH_BROWSER_WRITERS=4, BENCH_BROWSER_SECONDS=5 and
-// BENCH_BROWSER_TYPED=20 shrink the run (for working on the bench; BROWSER.md then says so);
+// BENCH_BROWSER_TYPED=20, BENCH_BROWSER_VISITS=1 shrink the run (for working on the bench; BROWSER.md then says so);
 // BENCH_BROWSER_SKIP=typing,smoothness skips sections (visits, smoothness, typing);
 // BENCH_BROWSER_PROFILE=returning_visit profiles Refinery's page during that figure (see profiling);
 // BENCH_BROWSER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=out/profiles") is given to Refinery's server.
@@ -51,9 +51,10 @@ export const SIZES = {
   rate: 10,
   seconds: small('SECONDS')?.[0] ?? 20,
   typed: small('TYPED')?.[0] ?? 200,
+  visits: small('VISITS')?.[0] ?? 3,
   typingIntervalMs: 100,
 }
-const partial = ['SHAPES', 'WRITERS', 'SECONDS', 'TYPED', 'SKIP'].some(
+const partial = ['SHAPES', 'WRITERS', 'SECONDS', 'TYPED', 'VISITS', 'SKIP'].some(
   (n) => process.env[`BENCH_BROWSER_${n}`],
 )
 const skip = new Set(process.env.BENCH_BROWSER_SKIP?.split(',').filter(Boolean))
@@ -147,7 +148,11 @@ async function visit(page, url, shapes) {
   await page.goto(url)
   const handle = await page.waitForFunction(
     (count) =>
-      document.querySelectorAll('.tl-shape[data-shape-type="geo"]').length >= count && performance.now(),
+      document.querySelectorAll('.tl-shape[data-shape-type="geo"]').length >= count && {
+        ms: performance.now(),
+        // Refinery's page marks when its board is in tldraw's store (boardSession.ts).
+        bound: performance.getEntriesByName('refinery:board-bound')[0]?.startTime ?? null,
+      },
     shapes,
     { polling: 'raf', timeout: 120_000 },
   )
@@ -202,38 +207,57 @@ async function profiling(page, figure, id, visiting) {
 // 1 and 2: first and returning visit.
 
 async function visitFigures(browser, setup, all) {
+  const median = (values) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    )
   for (const shapes of SIZES.visitShapes) {
     for (const [id, side] of Object.entries(all)) {
       const name = `${id}.visit.${shapes}`
       try {
         const { url } = await side.board(shapes)
-        const person = await newPerson(browser, setup)
-        let profiled = await profiling(person.page, 'first_visit', id, url)
-        const first = await visit(person.page, url, shapes)
-        await profiled()
-        report(`${name}.first_ms`, first, 'ms')
-        report(`${name}.first_heap`, await heapMiB(person.page), 'MiB')
-        let returning = null
-        if (id !== 'bare') {
-          // Leave time for the tab's storage (Refinery: its IndexedDB copy) to be written, then come back.
-          await sleep(2000)
-          await person.page.close()
-          person.page = await person.context.newPage()
-          profiled = await profiling(person.page, 'returning_visit', id, url)
-          returning = await visit(person.page, url, shapes)
+        const first = []
+        const returning = []
+        const bound = []
+        let heaps = {}
+        for (let i = 0; i < SIZES.visits; i++) {
+          const person = await newPerson(browser, setup)
+          const last = i === SIZES.visits - 1
+          let profiled = last ? await profiling(person.page, 'first_visit', id, url) : async () => undefined
+          first.push((await visit(person.page, url, shapes)).ms)
           await profiled()
+          if (last) heaps.first = await heapMiB(person.page)
+          if (id !== 'bare') {
+            // Leave time for the tab's storage (Refinery: its IndexedDB copy) to be written, then come back.
+            await sleep(2000)
+            await person.page.close()
+            person.page = await person.context.newPage()
+            profiled = last ? await profiling(person.page, 'returning_visit', id, url) : async () => undefined
+            const again = await visit(person.page, url, shapes)
+            await profiled()
+            returning.push(again.ms)
+            if (again.bound !== null) bound.push(again.bound)
+            if (last) heaps.returning = await heapMiB(person.page)
+          }
+          await person.context.close()
+        }
+        report(`${name}.first_ms`, median(first), 'ms', `median of ${first.map(fmt).join(', ')}`)
+        report(`${name}.first_heap`, heaps.first, 'MiB')
+        if (id !== 'bare') {
           report(
             `${name}.returning_ms`,
-            returning,
+            median(returning),
             'ms',
-            id === 'tldraw'
-              ? 'no local copy: loads from the server again, with the HTTP cache warm'
-              : undefined,
+            `median of ${returning.map(fmt).join(', ')}${id === 'tldraw' ? '; no local copy: loads from the server again, with the HTTP cache warm' : ''}`,
           )
-          report(`${name}.returning_heap`, await heapMiB(person.page), 'MiB')
+          report(`${name}.returning_heap`, heaps.returning, 'MiB')
         }
-        progress(`${id} ${shapes} shapes: first visit ${fmt(first)} ms, returning ${fmt(returning)} ms`)
-        await person.context.close()
+        if (bound.length > 0) report(`${name}.returning_bound_ms`, median(bound), 'ms')
+        progress(
+          `${id} ${shapes} shapes: first visit ${first.map(fmt).join(', ')} ms, returning ${returning.map(fmt).join(', ') || '-'} ms${bound.length ? `, board in the store at ${bound.map(fmt).join(', ')} ms` : ''}`,
+        )
+        heaps = {}
       } catch (error) {
         progress(`${name} failed: ${error.stack}`)
         report(`${name}.first_ms`, null, 'ms', String(error.message).slice(0, 200))

@@ -74,6 +74,7 @@ export function openBoardSession(
   const stopWaiting = react('bind the board once it is ready', () => {
     if (binding || !connection.$ready.get()) return
     binding = bindStoreToYDoc(store, connection.doc)
+    performance.mark('refinery:board-bound')
     $ready.set(true)
   })
 
