@@ -15,7 +15,7 @@ import { type BoardConnection, openBoardConnection } from '../sync/boardConnecti
 import { connectionStatus } from '../sync/connectionState'
 import { bindPresence } from '../sync/presence'
 import { provideTextHistory } from '../sync/textHistory'
-import { bindStoreToYDoc, type StoreBinding } from '../sync/yjsStoreBinding'
+import { bindStoreToYDoc, nextFrame, type StoreBinding } from '../sync/yjsStoreBinding'
 import { createBoardStore } from './boardStore'
 
 /** Everything one open board needs besides its React tree: the store, its sync, and presence. */
@@ -73,7 +73,7 @@ export function openBoardSession(
   let binding: StoreBinding | null = null
   const stopWaiting = react('bind the board once it is ready', () => {
     if (binding || !connection.$ready.get()) return
-    binding = bindStoreToYDoc(store, connection.doc)
+    binding = bindStoreToYDoc(store, connection.doc, { schedule: nextFrame })
     performance.mark('refinery:board-bound')
     $ready.set(true)
   })

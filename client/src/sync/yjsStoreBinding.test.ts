@@ -1,4 +1,5 @@
 import { type DocumentRecord, defaultStoryCardProps, getRecords, putRecord } from '@refinery/shared'
+import fc from 'fast-check'
 import {
   createShapeId,
   HistoryManager,
@@ -13,7 +14,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { createBoardStore } from '../board/boardStore'
-import { bindStoreToYDoc, type StoreBinding } from './yjsStoreBinding'
+import { type BindingOptions, bindStoreToYDoc, type StoreBinding } from './yjsStoreBinding'
 
 const FIRST_PAGE_ID = PageRecordType.createId('page')
 
@@ -96,9 +97,9 @@ const bindings: StoreBinding[] = []
 
 type BoundClient = Client & { binding: StoreBinding }
 
-function boundClient(doc = new Y.Doc()): BoundClient {
+function boundClient(doc = new Y.Doc(), options: BindingOptions = {}): BoundClient {
   const store = createBoardStore()
-  const binding = bindStoreToYDoc(store, doc)
+  const binding = bindStoreToYDoc(store, doc, options)
   bindings.push(binding)
   return { store, doc, binding }
 }
@@ -128,6 +129,30 @@ function holdFrames(): { release(): void } {
       vi.unstubAllGlobals()
     },
   }
+}
+
+/** A scheduler that holds the binding's flushes until `run` (the board page waits for a frame). */
+function heldFlushes() {
+  const flushes: (() => void)[] = []
+  return {
+    schedule: (flush: () => void) => void flushes.push(flush),
+    get held() {
+      return flushes.length
+    },
+    run() {
+      for (let flush = flushes.shift(); flush; flush = flushes.shift()) flush()
+    },
+  }
+}
+
+/** Alice binds at once; Bob's binding shows Alice's changes only when his held flushes run. */
+function aliceAndBatchedBob() {
+  const alice = boundClient()
+  const bobDoc = new Y.Doc()
+  connect(alice.doc, bobDoc)
+  const frames = heldFlushes()
+  const bob = boundClient(bobDoc, { schedule: frames.schedule })
+  return { alice, bob, frames }
 }
 
 afterEach(() => {
@@ -386,6 +411,101 @@ describe('bindStoreToYDoc', () => {
     bob.binding.replay(() => history.undo())
     for (const { store } of [alice, bob]) expect(shape(store, 'card')).toMatchObject({ x: 500 })
     history.dispose()
+  })
+
+  it('with a schedule, shows everyone else’s changes of a frame in one store change', () => {
+    const { alice, bob, frames } = aliceAndBatchedBob()
+    alice.store.put([rectangle('a'), rectangle('b')])
+    frames.run()
+    const remoteChanges: number[] = []
+    bob.store.listen(({ changes }) => remoteChanges.push(Object.keys(changes.updated).length), {
+      source: 'remote',
+      scope: 'document',
+    })
+
+    for (let step = 1; step <= 20; step++) {
+      for (const name of ['a', 'b']) {
+        alice.store.update(createShapeId(name), (record) => ({ ...record, x: step * 10 }))
+      }
+    }
+    // Forty changes, one flush asked for, nothing shown yet.
+    expect(frames.held).toBe(1)
+    expect(shape(bob.store, 'a')).toMatchObject({ x: 0 })
+    frames.run()
+    expect(remoteChanges).toEqual([2])
+    for (const name of ['a', 'b']) expect(shape(bob.store, name)).toMatchObject({ x: 200 })
+  })
+
+  it('with a schedule, keeps a local edit made while everyone else’s changes wait', () => {
+    const { alice, bob, frames } = aliceAndBatchedBob()
+    alice.store.put([rectangle('card')])
+    frames.run()
+    const card = shape(alice.store, 'card') as TLGeoShape
+    alice.store.put([{ ...card, props: { ...card.props, color: 'blue' } }])
+    alice.store.put([rectangle('new one', { x: 400 })])
+    // Bob moves the card before the frame shows him Alice's colour and her new shape.
+    bob.store.update(createShapeId('card'), (record) => ({ ...record, x: 77 }))
+    frames.run()
+    for (const { store } of [alice, bob]) {
+      expect(shape(store, 'card')).toMatchObject({ x: 77, props: { color: 'blue' } })
+      expect(shape(store, 'new one')).toMatchObject({ x: 400 })
+    }
+  })
+
+  it('with a schedule, an undo first shows what waits, and takes back only one’s own change', () => {
+    const { alice, bob, frames } = aliceAndBatchedBob()
+    bob.store.put([rectangle('card', { x: 10 })])
+    const history = new HistoryManager<TLRecord>({ store: bob.store })
+    bob.store.put([{ ...(shape(bob.store, 'card') as TLGeoShape), x: 300 }])
+    const theirs = shape(alice.store, 'card') as TLGeoShape
+    alice.store.put([{ ...theirs, props: { ...theirs.props, color: 'red' } }])
+    expect(frames.held).toBe(1)
+
+    bob.binding.replay(() => history.undo())
+    frames.run()
+    for (const { store } of [alice, bob]) {
+      expect(shape(store, 'card')).toMatchObject({ x: 10, props: { color: 'red' } })
+    }
+    history.dispose()
+  })
+
+  it('with a schedule, two people converge whatever the order of edits and frames (property)', () => {
+    const edit = fc.record({
+      who: fc.constantFrom('alice' as const, 'bob' as const),
+      name: fc.constantFrom('a', 'b', 'c'),
+      kind: fc.constantFrom('move' as const, 'colour' as const, 'delete' as const, 'frame' as const),
+      value: fc.integer({ min: 0, max: 500 }),
+    })
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 40 }), (edits) => {
+        const { alice, bob, frames } = aliceAndBatchedBob()
+        alice.store.put([rectangle('a'), rectangle('b'), rectangle('c')])
+        frames.run()
+        for (const { who, name, kind, value } of edits) {
+          if (kind === 'frame') {
+            frames.run()
+            continue
+          }
+          const { store } = who === 'alice' ? alice : bob
+          const id = createShapeId(name)
+          const current = store.get(id) as TLGeoShape | undefined
+          if (kind === 'delete') {
+            if (current) store.remove([id])
+          } else if (!current) store.put([rectangle(name, { x: value })])
+          else if (kind === 'move') store.put([{ ...current, x: value }])
+          else store.put([{ ...current, props: { ...current.props, color: value % 2 ? 'red' : 'blue' } }])
+        }
+        frames.run()
+        const shown = (store: TLStore) =>
+          ['a', 'b', 'c'].map((name) => {
+            const found = shape(store, name)
+            return found && { x: found.x, color: found.props.color }
+          })
+        expect(shown(bob.store)).toEqual(shown(alice.store))
+        for (const binding of bindings.splice(0)) binding.stop()
+      }),
+      { numRuns: 200 },
+    )
   })
 
   it('stops syncing once unbound', () => {

@@ -64,7 +64,33 @@ export interface StoreBinding {
  * first page); from then on the store's own edits go to Yjs, and everyone else's come back in through
  * `mergeRemoteChanges`, so they never echo back nor land on the local undo stack.
  */
-export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): StoreBinding {
+export interface BindingOptions {
+  /**
+   * When everyone else's changes reach the store: at once (by default), or batched until `schedule`
+   * calls the flush it is given (the board page: the next frame, `nextFrame`).
+   */
+  schedule?: (flush: () => void) => void
+}
+
+/**
+ * Calls `run` at the next animation frame, or after 100 ms where frames do not come (a hidden tab).
+ * Twenty people moving cards send a change every few milliseconds; applied one by one, each would
+ * make tldraw and React render the board again, several times a frame, though the screen shows one.
+ */
+export function nextFrame(run: () => void): void {
+  let done = false
+  const once = () => {
+    if (done) return
+    done = true
+    cancelAnimationFrame(frame)
+    clearTimeout(timer)
+    run()
+  }
+  const frame = requestAnimationFrame(once)
+  const timer = setTimeout(once, 100)
+}
+
+export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, options: BindingOptions = {}): StoreBinding {
   const records = getRecords(doc)
   // Marks this binding's own transactions, so its observer can tell them from everyone else's.
   const origin = { binding: 'tldraw store' }
@@ -95,13 +121,24 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): StoreBinding {
     { source: 'user', scope: 'document' },
   )
 
-  const onRecordsChanged = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
-    if (transaction.origin === origin) return
-    const ids = changedRecordIds(records, events)
+  // Records everyone else changed that the store does not show yet.
+  const theirs = new Set<string>()
+  let stopped = false
+  const showTheirs = () => {
+    if (stopped || theirs.size === 0) return
     // Local edits that tldraw has not reported yet (it reports once a frame) go to Yjs first, so the
     // records rebuilt from Yjs below still hold them.
     store._flushHistory()
+    const ids = [...theirs]
+    theirs.clear()
     applyDocumentRecords(store, records, ids)
+  }
+  const onRecordsChanged = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
+    if (transaction.origin === origin) return
+    const waiting = theirs.size > 0
+    for (const id of changedRecordIds(records, events)) theirs.add(id)
+    if (!options.schedule) showTheirs()
+    else if (!waiting) options.schedule(showTheirs)
   }
   records.observeDeep(onRecordsChanged)
 
@@ -109,6 +146,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): StoreBinding {
 
   return {
     stop() {
+      stopped = true
       stopListening()
       records.unobserveDeep(onRecordsChanged)
       for (const history of histories.values()) history.destroy()
@@ -129,6 +167,8 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc): StoreBinding {
       return { undo: () => manager.undo() !== null, redo: () => manager.redo() !== null }
     },
     replay(undoOrRedo) {
+      // An undo takes back from what the board shows now, everyone's latest changes included.
+      showTheirs()
       replaying = true
       try {
         undoOrRedo()
