@@ -6,6 +6,8 @@ import { decodeRelayMessage, encodeRelayMessage, isSessionMessage } from './code
 
 const channelOf = (boardId: string) => `refinery:board:${boardId}`
 const CHANNEL_PREFIX = 'refinery:board:'
+/** The same bytes as a Buffer, which ioredis writes as they are; `Buffer.from(bytes)` would copy them. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 /** Sessions span boards: one channel every instance subscribes to from the start. */
 const SESSIONS_CHANNEL = 'refinery:sessions'
 
@@ -100,7 +102,7 @@ export class RedisRelay implements Relay {
 
   publish(boardId: string, message: RelayMessage): void {
     this.publisher
-      .publish(channelOf(boardId), Buffer.from(encodeRelayMessage(this.instanceId, message)))
+      .publish(channelOf(boardId), asBuffer(encodeRelayMessage(this.instanceId, message)))
       .catch(() => {
         // Lost: the other instances catch up from storage when the relay is back.
       })
@@ -108,7 +110,7 @@ export class RedisRelay implements Relay {
 
   publishSessions(message: SessionMessage): void {
     this.publisher
-      .publish(SESSIONS_CHANNEL, Buffer.from(encodeRelayMessage(this.instanceId, message)))
+      .publish(SESSIONS_CHANNEL, asBuffer(encodeRelayMessage(this.instanceId, message)))
       .catch(() => {
         // Lost: after the relay is back, every instance looks its sockets' sessions up.
       })

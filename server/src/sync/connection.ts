@@ -2,6 +2,7 @@ import { can, type Role } from '@refinery/shared'
 import { WebSocket } from 'ws'
 import type { Identity } from './awarenessIdentity'
 import type { Room } from './room'
+import { plainStream } from './wireFrame'
 
 let nextConnectionId = 1
 
@@ -67,6 +68,13 @@ export class Connection {
 
   send(frame: Uint8Array): void {
     if (this.isOpen) this.socket.send(frame)
+  }
+
+  /** Sends `frame`, already framed for the wire as `wire` (see `wireFrame`): the same bytes for every socket. */
+  sendFramed(frame: Uint8Array, wire: Buffer): void {
+    const stream = plainStream(this.socket)
+    if (stream) stream.write(wire)
+    else this.send(frame)
   }
 
   close(code: number, reason: string): void {

@@ -8,6 +8,7 @@ import { type PresenceEntry, stampIdentity } from './awarenessIdentity'
 import { Connection } from './connection'
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages'
 import { OrphanWatch } from './orphanWatch'
+import { wireFrame } from './wireFrame'
 
 /** The transaction origin of what other instances relayed, and of catching up from storage. */
 export const RELAY_ORIGIN = Symbol('refinery-relay')
@@ -417,12 +418,13 @@ export class Room {
     return sent
   }
 
-  /** Sends one frame to every socket but `except`; returns how many it went to. */
+  /** Sends one frame to every socket but `except`, framed for the wire once; returns how many it went to. */
   private broadcast(frame: Uint8Array, except?: Connection): number {
+    const wire = wireFrame(frame)
     let sent = 0
     for (const connection of this.connections) {
       if (connection !== except) {
-        connection.send(frame)
+        connection.sendFramed(frame, wire)
         sent++
       }
     }

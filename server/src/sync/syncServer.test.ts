@@ -20,6 +20,7 @@ import {
 import type { RunningServer } from '../server'
 import { COMPACTION } from '../storage/compaction'
 import { encodeUpdate } from './messages'
+import { plainStream } from './wireFrame'
 
 const cleanup = cleanupAfterEach()
 
@@ -234,11 +235,14 @@ describe('sync over real WebSockets and SQLite', () => {
       return append(batch)
     }
     for (const { socket } of room.connections) {
-      const send = socket.send.bind(socket)
-      socket.send = ((frame: Uint8Array) => {
-        if (frame[0] === 0) events.push('sent')
-        send(frame)
-      }) as typeof socket.send
+      // A broadcast writes its frame, framed once, to each socket's stream (see `wireFrame`).
+      const stream = plainStream(socket)
+      if (!stream) throw new Error('the socket has no stream to write to')
+      const write = stream.write.bind(stream)
+      stream.write = ((wire: Buffer, ...rest: []) => {
+        if (wire[2] === MessageType.Sync) events.push('sent')
+        return write(wire, ...rest)
+      }) as typeof stream.write
     }
 
     cards(a).set('card', 'v1')

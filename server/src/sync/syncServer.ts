@@ -620,9 +620,11 @@ export class SyncServer {
     }
 
     for (const { room, update, senders, count } of pending) {
-      this.options.metrics?.framesSent(room.stored(update, senders, count))
-      // Stored once, here; the other instances only apply and pass it on.
+      // Stored once, here; the other instances only apply and pass it on. Published before this
+      // instance's own sockets are sent to, so that the relay's hop and the other instances' sends run
+      // beside ours rather than after them.
       this.options.relay?.publish(room.boardId, { kind: 'update', update })
+      this.options.metrics?.framesSent(room.stored(update, senders, count))
     }
     // The bookkeeping comes after every board's relay, which should not wait for it.
     this.options.metrics?.stored(storedMs / 1000)
