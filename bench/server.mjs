@@ -55,12 +55,59 @@ export function loadAverage() {
 
 /**
  * The CPU seconds other processes used since `start` (a cpuAccount()), and their share of the
- * machine over `seconds`: what the figures shared the machine with.
+ * machine over `seconds`: what the figures shared the machine with. With a `tree` (ownProcessTree),
+ * the bench's own processes are those it saw descend from it, not only the children it reaped:
+ * Chromium's renderers end after the browser process and are never reaped by the bench.
  */
-export function otherProcessesLoad(start, seconds) {
+export function otherProcessesLoad(start, seconds, tree = null) {
   const end = cpuAccount()
-  const others = Math.max(0, end.machine - start.machine - (end.bench - start.bench))
+  const own = tree ? tree.stop() : end.bench - start.bench
+  const others = Math.max(0, end.machine - start.machine - own)
   return { otherCpuSeconds: others, share: others / (seconds * availableParallelism()) }
+}
+
+/**
+ * Follows every process that descends from this one, by /proc, twice a second, and adds up the CPU
+ * each used (its own utime + stime, as last seen). `stop()` answers the CPU seconds since the start.
+ */
+export function ownProcessTree() {
+  const ours = new Map([[process.pid, 0]])
+  const baseline = new Map()
+  const sample = () => {
+    const parents = new Map()
+    const used = new Map()
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      try {
+        const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')
+        parents.set(Number(entry), Number(fields[1]))
+        used.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100)
+      } catch {
+        // Gone since the listing.
+      }
+    }
+    for (const [pid, cpu] of used) {
+      for (let at = pid, hops = 0; at && hops < 64; at = parents.get(at), hops++) {
+        if (!ours.has(at)) continue
+        // A process first seen here started after the bench did (the bench itself: from now on).
+        if (!baseline.has(pid)) baseline.set(pid, pid === process.pid ? cpu : 0)
+        ours.set(pid, cpu)
+        break
+      }
+    }
+  }
+  sample()
+  const timer = setInterval(sample, 500)
+  timer.unref()
+  return {
+    stop() {
+      sample()
+      clearInterval(timer)
+      let total = 0
+      for (const [pid, cpu] of ours) total += Math.max(0, cpu - (baseline.get(pid) ?? 0))
+      return total
+    },
+  }
 }
 
 /** CPU and memory of one process, from /proc. */

@@ -20,6 +20,7 @@ import {
   freePort,
   loadAverage,
   otherProcessesLoad,
+  ownProcessTree,
   processStats,
   signUp,
   startRefinery,
@@ -493,6 +494,7 @@ function fmt(value) {
 // ---------------------------------------------------------------------------------------------------
 
 const cpuAtStart = cpuAccount()
+const ownTree = ownProcessTree()
 const loadAtStart = loadAverage()
 const refinery = await startRefinery(
   { CLIENT_DIST },
@@ -522,7 +524,7 @@ const path = writeBrowserResults({
   figures,
   sizes: SIZES,
   totalSeconds,
-  load: { loadAtStart, ...otherProcessesLoad(cpuAtStart, totalSeconds) },
+  load: { loadAtStart, ...otherProcessesLoad(cpuAtStart, totalSeconds, ownTree) },
   partial,
   chromium: browser.version(),
 })
