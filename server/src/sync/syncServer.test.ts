@@ -48,9 +48,11 @@ const cards = (c: TestClient) => c.doc.getMap<string>('records')
 async function roomWithTwoClients(overrides: Parameters<typeof startTestServer>[0] = {}) {
   const running = await server(overrides)
   const { owner, boardId } = await ownedBoard(running)
+  // One after the other, so that a's socket is the room's first: tests pick it out that way.
   const a = client(running, boardId, owner.cookie)
+  await waitForSync(a)
   const b = client(running, boardId, owner.cookie)
-  await Promise.all([waitForSync(a), waitForSync(b)])
+  await waitForSync(b)
   const raw = () => openRawSocket(running.port, boardId, { cookie: owner.cookie })
   return { running, a, b, raw, owner, boardId }
 }
