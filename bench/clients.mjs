@@ -231,7 +231,7 @@ function rawSocket(target, room) {
 
 /**
  * Connects a writer and `readers` readers. `send(step, i)` writes update i of step `step`;
- * `onReceive(step, i)` is called once per reader per update.
+ * `onReceive(step, i, reader)` is called once per reader per update; reader r is on `targets[r % targets.length]`.
  */
 async function openFanout(scenario, onReceive) {
   const { targets, room, readers } = scenario
@@ -239,9 +239,9 @@ async function openFanout(scenario, onReceive) {
   if (targets[0].kind === 'relay') {
     const writer = rawSocket(targets[0], room)
     const clients = Array.from({ length: readers }, (_, r) => rawSocket(target(r), room))
-    for (const { socket } of clients) {
-      socket.on('message', (data) => onReceive(data.readUInt16LE(0), data.readUInt32LE(2)))
-    }
+    clients.forEach(({ socket }, r) => {
+      socket.on('message', (data) => onReceive(data.readUInt16LE(0), data.readUInt32LE(2), r))
+    })
     await Promise.all([writer.open, ...clients.map((c) => c.open)])
     return {
       send(step, i) {
@@ -258,14 +258,14 @@ async function openFanout(scenario, onReceive) {
   }
   const writer = yjsClient(targets[0], room)
   const clients = Array.from({ length: readers }, (_, r) => yjsClient(target(r), room))
-  for (const client of clients) {
+  clients.forEach((client, r) => {
     client.doc.getMap('bench').observe((event) => {
       for (const key of event.keysChanged) {
         const separator = key.indexOf('_')
-        onReceive(Number(key.slice(1, separator)), Number(key.slice(separator + 1)))
+        onReceive(Number(key.slice(1, separator)), Number(key.slice(separator + 1)), r)
       }
     })
-  }
+  })
   // BENCH_DEBUG: how many transactions (frames applied) the first reader saw, to compare merging.
   let transactions = 0
   if (process.env.BENCH_DEBUG) clients[0]?.doc.on('afterTransaction', () => transactions++)
@@ -283,10 +283,15 @@ async function openFanout(scenario, onReceive) {
   }
 }
 
-/** Bookkeeping of one step: send times, latencies, and when every reader has had every update. */
-function stepTracker(updates, readers) {
+/**
+ * Bookkeeping of one step: send times, latencies, and when every reader has had every update; with
+ * `groups` above one, the latencies of each group of readers apart too (reader r in group r % groups:
+ * the instance it is on).
+ */
+function stepTracker(updates, readers, groups = 1) {
   const sentAt = new Float64Array(updates)
   const latencies = new Float64Array(updates * readers)
+  const byGroup = groups > 1 ? Array.from({ length: groups }, () => []) : null
   const worst = new Float64Array(updates)
   const best = new Float64Array(updates).fill(1e9)
   let received = 0
@@ -300,9 +305,10 @@ function stepTracker(updates, readers) {
     all,
     worst,
     best,
-    receive(i, now) {
+    receive(i, now, reader = 0) {
       if (i >= updates || received >= latencies.length) return
       latencies[received++] = now - sentAt[i]
+      byGroup?.[reader % groups].push(now - sentAt[i])
       if (now - sentAt[i] > worst[i]) worst[i] = now - sentAt[i]
       if (now - sentAt[i] < best[i]) best[i] = now - sentAt[i]
       lastAt = now
@@ -317,6 +323,10 @@ function stepTracker(updates, readers) {
         p99: percentile(sorted, 99),
         max: received > 0 ? sorted[received - 1] : null,
         allDeliveredMs: received > 0 ? lastAt - startedAt : null,
+        groups: byGroup?.map((values) => {
+          const group = Float64Array.from(values).sort()
+          return { p50: percentile(group, 50), p99: percentile(group, 99) }
+        }),
       }
     },
   }
@@ -381,8 +391,8 @@ async function fanout(scenario) {
   let tracker = null
   let currentStep = -1
   let warmed = 0
-  const session = await openFanout(scenario, (step, i) => {
-    if (step === currentStep) tracker.receive(i, performance.now())
+  const session = await openFanout(scenario, (step, i, reader) => {
+    if (step === currentStep) tracker.receive(i, performance.now(), reader)
     else if (step === 0) warmed++
   })
   await settle(readers)
@@ -392,7 +402,7 @@ async function fanout(scenario) {
   const results = []
   for (let round = 1; round <= rounds; round++) {
     if (round > 1) await settle(readers)
-    tracker = stepTracker(updates, readers)
+    tracker = stepTracker(updates, readers, scenario.targets.length)
     currentStep = round
     const transactionsBefore = session.transactions?.() ?? 0
     const started = performance.now()
@@ -406,7 +416,8 @@ async function fanout(scenario) {
   const cpu = process.cpuUsage(cpuBefore)
   session.close()
   const median = (field) => {
-    const values = results.map((result) => result[field]).sort((a, b) => a - b)
+    const read = typeof field === 'function' ? field : (result) => result[field]
+    const values = results.map(read).sort((a, b) => a - b)
     return values[Math.floor((values.length - 1) / 2)] ?? null
   }
   return {
@@ -417,6 +428,11 @@ async function fanout(scenario) {
       ? null
       : median('allDeliveredMs'),
     rounds: results.map((result) => result.allDeliveredMs),
+    // Per instance, for the spread over instances: the median round's figures of each group.
+    groups: results[0]?.groups?.map((_, g) => ({
+      p50: median((result) => result.groups[g].p50),
+      p99: median((result) => result.groups[g].p99),
+    })),
     clientCpuMs: (cpu.user + cpu.system) / 1000 / rounds,
   }
 }
@@ -448,8 +464,8 @@ async function sustained(scenario) {
   let tracker = null
   let currentStep = -1
   let warmed = 0
-  const session = await openFanout(scenario, (step, i) => {
-    if (step === currentStep) tracker.receive(i, performance.now())
+  const session = await openFanout(scenario, (step, i, reader) => {
+    if (step === currentStep) tracker.receive(i, performance.now(), reader)
     else if (step === 0) warmed++
   })
   await settle(readers)

@@ -242,12 +242,23 @@ export function writeResults({ figures, sizes, kinds, totalSeconds, load, partia
     const lines = ['one_instance', 'two_instances'].map((layout) => [
       layout === 'one_instance' ? 'one instance' : 'two instances + Redis',
       cell(`refinery.${layout}.paced.n${n}.p50`),
-      cell(`refinery.${layout}.paced.n${n}.p99`),
+      layout === 'one_instance'
+        ? cell(`refinery.${layout}.paced.n${n}.p99`)
+        : `${cell(`refinery.${layout}.paced.n${n}.p99`)} (on A ${cell(`refinery.${layout}.paced.n${n}.readers_on_a.p99`)}, on B ${cell(`refinery.${layout}.paced.n${n}.readers_on_b.p99`)})`,
       cell(`refinery.${layout}.paced.n${n}.server_cpu_seconds`, 2),
       cell(`refinery.${layout}.burst.n${n}.all_delivered`),
       cell(`refinery.${layout}.burst.n${n}.server_cpu_seconds`, 2),
     ])
-    out.push(table(header, lines), '')
+    const hop = (p) => {
+      const under = value(`refinery.two_instances.paced.n${n}.relay_hop.p${p}_under`)
+      return under === null ? '—' : `${under} ms or less`
+    }
+    out.push(
+      table(header, lines),
+      '',
+      `**Where the two instances' tail is**: the p99 of the readers on A (they get every update straight from A, as in one instance) beside those on B (through Redis), and the hop itself as B counts it (\`refinery_relay_lag_seconds\`, from A's publish to B's receipt, wall clocks of one machine, in the histogram's buckets): p50 ${hop(50)}, p99 ${hop(99)}. A tail that the readers on A share is not the hop's: it is the second server process, and the Redis server, taking the same 2 cores as the first one and the clients.`,
+      '',
+    )
   }
   out.push(
     `### Backlog of a ${sizes.backlogCards}-card board`,

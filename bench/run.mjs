@@ -446,6 +446,7 @@ async function spreadFigures() {
     for (const [layout, targets] of layouts) {
       for (const rate of [SIZES.pacedRate, 'burst']) {
         const room = await createBoard(a, cookie)
+        const hopsBefore = (await b.stats()).relayLagBuckets
         const cpuBefore = a.cpuSeconds() + b.cpuSeconds()
         const outcome = await runClients(
           { kind: 'fanout', targets, room, readers, updates: SIZES.updates, rate, drainMs: 20_000 },
@@ -460,6 +461,16 @@ async function spreadFigures() {
         } else {
           report(`${name}.p50`, note ? null : result.p50, 'ms', note)
           report(`${name}.p99`, note ? null : result.p99, 'ms', note)
+          if (targets.length > 1 && !note) {
+            // Whether the tail is the hop through Redis: the readers on A against those on B, and
+            // B's own count of how long the hop took.
+            const [onA, onB] = result.groups
+            report(`${name}.readers_on_a.p99`, onA.p99, 'ms')
+            report(`${name}.readers_on_b.p99`, onB.p99, 'ms')
+            const hops = (await b.stats()).relayLagBuckets
+            report(`${name}.relay_hop.p50_under`, hopPercentile(hopsBefore, hops, 50), 'ms')
+            report(`${name}.relay_hop.p99_under`, hopPercentile(hopsBefore, hops, 99), 'ms')
+          }
         }
         report(`${name}.server_cpu_seconds`, cpu, 's')
         progress(
@@ -472,6 +483,18 @@ async function spreadFigures() {
     await b?.stop()
     await schema.drop()
   }
+}
+
+/**
+ * The upper bound (ms) of the histogram bucket holding percentile `p` of what was counted between
+ * two readings of a Prometheus histogram's cumulative buckets ([upper bound s, count]).
+ */
+function hopPercentile(before, after, p) {
+  const counts = after.map(([le, count], i) => [le, count - (before[i]?.[1] ?? 0)])
+  const total = counts.at(-1)?.[1] ?? 0
+  if (total === 0) return null
+  const bucket = counts.find(([, count]) => count >= (total * p) / 100)
+  return bucket && Number.isFinite(bucket[0]) ? bucket[0] * 1000 : null
 }
 
 /** The median of five timings, after a first one that warmed up. */

@@ -236,6 +236,10 @@ export async function startRefinery(env = {}, { nodeArgs = [], entry = SERVER_EN
         connections: gauge('refinery_connections'),
         updatesIn: gauge('refinery_updates_in_total'),
         storedBatches: gauge('refinery_persistence_seconds_count'),
+        // The relay's hop from another instance, as cumulative bucket counts [upper bound s, count].
+        relayLagBuckets: [
+          ...text.matchAll(/^refinery_relay_lag_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm),
+        ].map(([, le, count]) => [Number(le), Number(count)]),
       }
     },
     async stop(signal) {
