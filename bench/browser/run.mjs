@@ -148,12 +148,21 @@ async function newPerson(browser, { refinery, refineryCookie }) {
 async function visit(page, url, shapes) {
   await page.goto(url)
   const handle = await page.waitForFunction(
-    (count) =>
-      document.querySelectorAll('.tl-shape[data-shape-type="geo"]').length >= count && {
-        ms: performance.now(),
-        // Refinery's page marks when its board is in tldraw's store (boardSession.ts).
-        bound: performance.getEntriesByName('refinery:board-bound')[0]?.startTime ?? null,
-      },
+    (count) => {
+      const rendered = document.querySelectorAll('.tl-shape[data-shape-type="geo"]').length
+      // When the first shape is on the page: what comes before it is loading, what comes after drawing.
+      if (rendered > 0) window.benchFirstShape ??= performance.now()
+      const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null
+      return (
+        rendered >= count && {
+          ms: performance.now(),
+          firstShape: window.benchFirstShape,
+          // Refinery's page marks when its board is in tldraw's store (boardSession.ts).
+          bound: mark('refinery:board-bound'),
+          synced: mark('refinery:synced'),
+        }
+      )
+    },
     shapes,
     { polling: 'raf', timeout: 120_000 },
   )
@@ -226,7 +235,9 @@ async function visitFigures(browser, setup, all) {
           const person = await newPerson(browser, setup)
           const last = i === SIZES.visits - 1
           let profiled = last ? await profiling(person.page, 'first_visit', id, url) : async () => undefined
-          first.push((await visit(person.page, url, shapes)).ms)
+          const firstVisit = await visit(person.page, url, shapes)
+          first.push(firstVisit.ms)
+          progress(`${id} first visit: ${JSON.stringify(firstVisit)}`)
           await profiled()
           if (last) heaps.first = await heapMiB(person.page)
           if (id !== 'bare') {
