@@ -415,18 +415,17 @@ async function fanout(scenario) {
   mark('end')
   const cpu = process.cpuUsage(cpuBefore)
   session.close()
-  const median = (field) => {
-    const read = typeof field === 'function' ? field : (result) => result[field]
+  const median = (read) => {
     const values = results.map(read).sort((a, b) => a - b)
     return values[Math.floor((values.length - 1) / 2)] ?? null
   }
   return {
     ok: results.every((result) => result.ok),
-    p50: median('p50'),
-    p99: median('p99'),
+    p50: median((result) => result.p50),
+    p99: median((result) => result.p99),
     allDeliveredMs: results.some((result) => result.allDeliveredMs === null)
       ? null
-      : median('allDeliveredMs'),
+      : median((result) => result.allDeliveredMs),
     rounds: results.map((result) => result.allDeliveredMs),
     // Per instance, for the spread over instances: the median round's figures of each group.
     groups: results[0]?.groups?.map((_, g) => ({

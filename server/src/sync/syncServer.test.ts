@@ -48,11 +48,9 @@ const cards = (c: TestClient) => c.doc.getMap<string>('records')
 async function roomWithTwoClients(overrides: Parameters<typeof startTestServer>[0] = {}) {
   const running = await server(overrides)
   const { owner, boardId } = await ownedBoard(running)
-  // One after the other, so that a's socket is the room's first: tests pick it out that way.
   const a = client(running, boardId, owner.cookie)
-  await waitForSync(a)
   const b = client(running, boardId, owner.cookie)
-  await waitForSync(b)
+  await Promise.all([waitForSync(a), waitForSync(b)])
   const raw = () => openRawSocket(running.port, boardId, { cookie: owner.cookie })
   return { running, a, b, raw, owner, boardId }
 }
@@ -258,8 +256,13 @@ describe('sync over real WebSockets and SQLite', () => {
   it('a change of the server’s own merged with one client’s edit still reaches that client', async () => {
     const { running, boardId, a, b } = await roomWithTwoClients()
     const room = running.sync.peekRoom(boardId)
-    const [aSocket] = room?.connections ?? []
-    if (!aSocket) throw new Error('the room is not open')
+    if (!room) throw new Error('the room is not open')
+    // a's socket is the one that announced a's presence: a and b connect at once, in either order.
+    const socketOf = (c: TestClient) =>
+      [...room.connections].find((connection) => connection.awarenessClient === c.doc.clientID)
+    await waitFor(() => socketOf(a) !== undefined, { message: 'a to announce its presence' })
+    const aSocket = socketOf(a)
+    if (!aSocket) throw new Error('a has no socket')
     // Right after the server took a's edit, in the same event-loop turn, it writes a vote.
     aSocket.socket.once('message', () => {
       void running.sync.change(boardId, (doc) => doc.getMap('votes').set('shape:x|u', 1))
