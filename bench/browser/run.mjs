@@ -7,6 +7,7 @@
 // BENCH_BROWSER_SHAPES=300, BENCH_BROWSER_WRITERS=4, BENCH_BROWSER_SECONDS=5 and
 // BENCH_BROWSER_TYPED=20, BENCH_BROWSER_VISITS=1 shrink the run (for working on the bench; BROWSER.md then says so);
 // BENCH_BROWSER_SKIP=typing,smoothness skips sections (visits, smoothness, typing);
+// BENCH_BROWSER_SIDES=refinery runs only those sides (refinery, tldraw, bare);
 // BENCH_BROWSER_PROFILE=returning_visit profiles Refinery's page during that figure (see profiling);
 // BENCH_BROWSER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=out/profiles") is given to Refinery's server.
 import { fork, spawn } from 'node:child_process'
@@ -55,7 +56,7 @@ export const SIZES = {
   visits: small('VISITS')?.[0] ?? 3,
   typingIntervalMs: 100,
 }
-const partial = ['SHAPES', 'WRITERS', 'SECONDS', 'TYPED', 'VISITS', 'SKIP'].some(
+const partial = ['SHAPES', 'WRITERS', 'SECONDS', 'TYPED', 'VISITS', 'SKIP', 'SIDES'].some(
   (n) => process.env[`BENCH_BROWSER_${n}`],
 )
 const skip = new Set(process.env.BENCH_BROWSER_SKIP?.split(',').filter(Boolean))
@@ -160,6 +161,17 @@ async function visit(page, url, shapes) {
           // Refinery's page marks when its board is in tldraw's store (boardSession.ts).
           bound: mark('refinery:board-bound'),
           synced: mark('refinery:synced'),
+          // The page's boot: its scripts run (DOMContentLoaded), and each script and API request, [start, end].
+          booted: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? null,
+          requests: Object.fromEntries(
+            performance
+              .getEntriesByType('resource')
+              .filter((entry) => /\/api\/|\.js$/.test(entry.name))
+              .map((entry) => [
+                new URL(entry.name).pathname,
+                [Math.round(entry.startTime), Math.round(entry.responseEnd)],
+              ]),
+          ),
         }
       )
     },
@@ -507,19 +519,23 @@ function fmt(value) {
 const cpuAtStart = cpuAccount()
 const ownTree = ownProcessTree()
 const loadAtStart = loadAverage()
-const refinery = await startRefinery(
-  { CLIENT_DIST },
-  { nodeArgs: process.env.BENCH_BROWSER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] },
-)
-const tldraw = await startTldrawSync()
+// The browser first: when it cannot start (no Chromium), no server is left running behind.
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
   args: CHROMIUM_ARGS,
 })
+const refinery = await startRefinery(
+  { CLIENT_DIST },
+  { nodeArgs: process.env.BENCH_BROWSER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] },
+)
+const tldraw = await startTldrawSync()
 try {
   const setup = { refinery, refineryCookie: await signUp(refinery), tldraw }
-  const all = sides(setup)
+  const only = process.env.BENCH_BROWSER_SIDES?.split(',')
+  const all = only
+    ? Object.fromEntries(Object.entries(sides(setup)).filter(([id]) => only.includes(id)))
+    : sides(setup)
   if (!skip.has('visits')) await visitFigures(browser, setup, all)
   if (!skip.has('smoothness')) await smoothnessFigures(browser, setup, all)
   if (!skip.has('typing')) await typingFigures(browser, setup, all)
