@@ -1,5 +1,5 @@
 import { can } from '@refinery/shared'
-import { createContext, useCallback, useContext, useEffect, useState } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import {
   CenteredTopPanelContainer,
   type Editor,
@@ -18,26 +18,29 @@ import { storyMapComponents, storyMapOverrides, storyMapShapeUtils } from '../st
 import { PRESENCE_OPTIONS } from '../sync/presence'
 import { BoardHeader } from './BoardHeader'
 import { BoardContext, type OpenBoard } from './boardContext'
-import { type BoardSession, openBoardSession } from './boardSession'
+import { type BoardSession, boardUser, openBoardSession } from './boardSession'
 import { tldrawAssetUrls } from './tldrawAssets'
 import { explainRefusal, useBoardAccess } from './useBoardAccess'
 
 /** Videos are not stored by the server; images only of the types it takes (the file picker offers just those). */
 const NO_VIDEOS: readonly string[] = []
 
-function useBoardSession(open: OpenBoard | null): BoardSession | null {
+/**
+ * The board's session, opened as soon as the page knows which board: its local copy and socket load
+ * while the API answers who is signed in and as what (`useBoardAccess`); the server checks both again
+ * when the socket connects. Null once access is refused.
+ */
+function useBoardSession(boardId: string | null): BoardSession | null {
   const [session, setSession] = useState<BoardSession | null>(null)
-  const boardId = open?.board.id
-  const color = open?.board.color
-  const user = open?.me
   useEffect(() => {
-    if (!boardId || !user || !color) return
-    const opened = openBoardSession(boardId, { id: user.id, name: user.name, color }, () =>
-      explainRefusal(boardId),
-    )
+    if (!boardId) {
+      setSession(null)
+      return
+    }
+    const opened = openBoardSession(boardId, () => explainRefusal(boardId))
     setSession(opened)
     return () => opened.close()
-  }, [boardId, user, color])
+  }, [boardId])
   return session
 }
 
@@ -56,7 +59,8 @@ export function BoardPage({ boardId }: { boardId: string }) {
   const access = useBoardAccess(boardId)
   const open = access.status === 'ready' ? access.open : null
   useDocumentTitle(`${open?.board.title ?? 'Board'} · Refinery`)
-  const session = useBoardSession(open)
+  const refused = access.status === 'not-found' || access.status === 'unavailable'
+  const session = useBoardSession(refused ? null : boardId)
   const ready = useValue('board ready', () => session?.$ready.get() ?? false, [session])
   const dark = useDarkTheme()
 
@@ -138,6 +142,9 @@ const components: TLComponents = {
 
 function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession }) {
   const canEdit = can(open.board.role, 'board:edit')
+  const { id, name } = open.me
+  const { color } = open.board
+  const user = useMemo(() => boardUser({ id, name, color }), [id, name, color])
   const onMount = useCallback(
     (editor: Editor) => {
       // Voters and viewers see the canvas without editing tools; the server drops their edits anyway.
@@ -150,7 +157,7 @@ function BoardCanvas({ open, session }: { open: OpenBoard; session: BoardSession
     <OpenSession.Provider value={session}>
       <Tldraw
         store={session.store}
-        user={session.user}
+        user={user}
         options={PRESENCE_OPTIONS}
         shapeUtils={storyMapShapeUtils}
         overrides={storyMapOverrides}

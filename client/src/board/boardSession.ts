@@ -9,6 +9,7 @@ import {
   setUserPreferences,
   type TLCurrentUser,
   type TLStore,
+  unsafe__withoutCapture,
 } from 'tldraw'
 import { type BoardImages, openBoardImages } from '../assets/boardImages'
 import { type BoardConnection, openBoardConnection } from '../sync/boardConnection'
@@ -21,8 +22,6 @@ import { createBoardStore } from './boardStore'
 /** Everything one open board needs besides its React tree: the store, its sync, and presence. */
 export interface BoardSession {
   readonly store: TLStore
-  /** This person as the editor knows them on this board: see `boardUser`. */
-  readonly user: TLCurrentUser
   readonly connection: BoardConnection
   /** The board's images on their way to the server. */
   readonly images: BoardImages
@@ -54,9 +53,13 @@ export function boardUser(user: BoardUser): TLCurrentUser {
   })
 }
 
+/**
+ * Opens the board in this tab: its local copy and socket, and tldraw's store bound to the document
+ * once it is ready to show. It needs nothing but the board's id, so the page opens it while it still
+ * asks the API who is signed in and with what role (the server refuses a non-member's socket).
+ */
 export function openBoardSession(
   boardId: string,
-  user: BoardUser,
   explainFailure?: () => Promise<number | null>,
 ): BoardSession {
   const connection = openBoardConnection(boardId, { explainFailure })
@@ -73,14 +76,15 @@ export function openBoardSession(
   let binding: StoreBinding | null = null
   const stopWaiting = react('bind the board once it is ready', () => {
     if (binding || !connection.$ready.get()) return
-    binding = bindStoreToYDoc(store, connection.doc, { schedule: nextFrame })
+    // The binding reads the store as it fills it: none of that may become what this reaction follows
+    // (when the document is ready on the first run, tldraw's signals crash on the next change).
+    binding = unsafe__withoutCapture(() => bindStoreToYDoc(store, connection.doc, { schedule: nextFrame }))
     performance.mark('refinery:board-bound')
     $ready.set(true)
   })
 
   return {
     store,
-    user: boardUser(user),
     connection,
     images,
     $ready,

@@ -1,5 +1,5 @@
-import { CloseCode, type MemberBoardView, presenceColor } from '@refinery/shared'
-import { useEffect, useState } from 'react'
+import { CloseCode, type MemberBoardView, type PublicUser, presenceColor } from '@refinery/shared'
+import { useEffect, useMemo, useState } from 'react'
 import { ApiError, api } from '../api/client'
 import { navigate } from '../app/router'
 import { signInPath, useMe } from '../auth/me'
@@ -34,48 +34,64 @@ export function rememberView(board: MemberBoardView): void {
   }
 }
 
-/** Who may open this board, and as what: signs out to the sign-in page, non-members to "not found". */
-export function useBoardAccess(boardId: string): BoardAccess {
-  const me = useMe()
-  const [access, setAccess] = useState<BoardAccess>({ status: 'loading' })
-  const [changed, setChanged] = useState<MemberBoardView | null>(null)
+/** The API's answer about one board, once it came. */
+type BoardAnswer = { boardId: string; result: PromiseSettledResult<MemberBoardView> }
 
+/** Asks the API for the board at once, beside who is signed in (`useMe`): neither waits for the other. */
+function useBoardAnswer(boardId: string): BoardAnswer | null {
+  const [answer, setAnswer] = useState<BoardAnswer | null>(null)
   useEffect(() => {
-    if (me.status === 'loading') return
-    if (me.status === 'signed-out') {
-      navigate(signInPath())
-      return
-    }
-    if (me.status === 'unreachable') {
-      const board = rememberedView(boardId)
-      setAccess(
-        me.user && board
-          ? { status: 'ready', open: { board, me: me.user, setBoard: setChanged } }
-          : {
-              status: 'unavailable',
-              message: 'The server cannot be reached, and this board was never opened here.',
-            },
-      )
-      return
-    }
     let cancelled = false
+    const settle = (result: PromiseSettledResult<MemberBoardView>) => {
+      if (!cancelled) setAnswer({ boardId, result })
+    }
     api.board(boardId).then(
       (board) => {
         rememberView(board)
-        if (!cancelled) setAccess({ status: 'ready', open: { board, me: me.user, setBoard: setChanged } })
+        settle({ status: 'fulfilled', value: board })
       },
-      (error) => {
-        if (cancelled) return
-        const board = rememberedView(boardId)
-        if (error instanceof ApiError && error.status === 404) setAccess({ status: 'not-found' })
-        else if (board) setAccess({ status: 'ready', open: { board, me: me.user, setBoard: setChanged } })
-        else setAccess({ status: 'unavailable', message: (error as Error).message })
-      },
+      (reason: unknown) => settle({ status: 'rejected', reason }),
     )
     return () => {
       cancelled = true
     }
-  }, [boardId, me])
+  }, [boardId])
+  return answer?.boardId === boardId ? answer : null
+}
+
+/** Who may open this board, and as what: signs out to the sign-in page, non-members to "not found". */
+export function useBoardAccess(boardId: string): BoardAccess {
+  const me = useMe()
+  const answer = useBoardAnswer(boardId)
+  const [changed, setChanged] = useState<MemberBoardView | null>(null)
+
+  useEffect(() => {
+    if (me.status === 'signed-out') navigate(signInPath())
+  }, [me.status])
+
+  const access = useMemo((): BoardAccess => {
+    const ready = (board: MemberBoardView, user: PublicUser): BoardAccess => ({
+      status: 'ready',
+      open: { board, me: user, setBoard: setChanged },
+    })
+    // Signed out: on the way to the sign-in page.
+    if (me.status === 'loading' || me.status === 'signed-out') return { status: 'loading' }
+    if (me.status === 'unreachable') {
+      const board = rememberedView(boardId)
+      return me.user && board
+        ? ready(board, me.user)
+        : {
+            status: 'unavailable',
+            message: 'The server cannot be reached, and this board was never opened here.',
+          }
+    }
+    if (!answer) return { status: 'loading' }
+    if (answer.result.status === 'fulfilled') return ready(answer.result.value, me.user)
+    const error = answer.result.reason
+    if (error instanceof ApiError && error.status === 404) return { status: 'not-found' }
+    const board = rememberedView(boardId)
+    return board ? ready(board, me.user) : { status: 'unavailable', message: (error as Error).message }
+  }, [boardId, me, answer])
 
   if (access.status !== 'ready' || !changed || changed.id !== boardId) return access
   return { status: 'ready', open: { ...access.open, board: changed } }
