@@ -183,6 +183,14 @@ export function writeResults({ figures, sizes, kinds, totalSeconds, load, partia
     ])
     out.push(`### ${c} connections`, '', table(header, lines), '')
   }
+  const split = idleSplit(value, rows, sizes)
+  if (split.length > 0) {
+    const [c1, c2] = sizes.idleConnections
+    out.push(
+      `Both counts spread over the same ${sizes.idleBoards} boards, so each server's heap growth is a part per board plus a part per socket; the two counts give both (growth at ${c2} − growth at ${c1}, ÷ ${c2 - c1} sockets, and what is left at ${c1} ÷ ${sizes.idleBoards} boards). At ${c1} connections there are two sockets per board, so a board's own state weighs as much as its sockets there: ${split.map(({ id, perBoard, perSocket }) => `${labels[id]} ${perSocket.toFixed(2)} KiB per socket and ${perBoard.toFixed(2)} KiB per board`).join('; ')}.`,
+      '',
+    )
+  }
 
   out.push(`## Cold sync: a new client syncing a ${sizes.coldSyncEntries}-entry board`, '')
   out.push(
@@ -350,4 +358,20 @@ function targets(value, sizes) {
     `${mark(cmp(value(`refinery.backlog.${sizes.backlogCards}_cards`), 100, (a, b) => a < b))}: backlog of a ${sizes.backlogCards}-card board under 100 ms, a target of our own (the issue asks for the figure only) (${value(`refinery.backlog.${sizes.backlogCards}_cards`)?.toFixed(1) ?? '—'} ms)`,
   )
   return lines
+}
+
+/**
+ * Each server's idle heap growth split into a part per board and a part per socket, from the first two
+ * idle counts (the same boards at both): KiB each; none for a server missing either count.
+ */
+export function idleSplit(value, ids, sizes) {
+  const [c1, c2] = sizes.idleConnections
+  if (c1 === undefined || c2 === undefined || c1 === c2) return []
+  return ids.flatMap((id) => {
+    const g1 = value(`${id}.idle.c${c1}.heap_growth_open`)
+    const g2 = value(`${id}.idle.c${c2}.heap_growth_open`)
+    if (g1 === null || g2 === null) return []
+    const perSocket = ((g2 - g1) * 1024) / (c2 - c1)
+    return [{ id, perSocket, perBoard: (g1 * 1024 - perSocket * c1) / sizes.idleBoards }]
+  })
 }
