@@ -36,18 +36,42 @@ function backboneOf(doc: Y.Doc): string[] {
     .map(([id]) => id)
 }
 
+/** The Yjs client id of the board's first `locks` map: see `LOCKS_MAP_GENESIS`. */
+const LOCKS_MAP_CLIENT = 0x4c4f434b
+
+/**
+ * The change that makes a board's `locks` map, the same on every instance: one item of one fixed client
+ * id at clock 0. Two instances that lock a board's first shapes at the same moment each make the map;
+ * made by their own client ids these were two maps under one key, and the merge kept one and dropped
+ * the other's locks. Made by this change they are one item, which Yjs merges as one map.
+ */
+const LOCKS_MAP_GENESIS: Uint8Array = (() => {
+  const genesis = new Y.Doc()
+  genesis.clientID = LOCKS_MAP_CLIENT
+  genesis.getMap<unknown>(FACILITATION_KEY).set(LOCKS_KEY, new Y.Map<unknown>())
+  return Y.encodeStateAsUpdate(genesis)
+})()
+
+/** The board's `locks` map, made if it has none (see `LOCKS_MAP_GENESIS`). */
+function ensureLockMap(doc: Y.Doc): Y.Map<unknown> {
+  const existing = lockMapOf(doc)
+  if (existing) return existing
+  Y.applyUpdate(doc, LOCKS_MAP_GENESIS)
+  const made = lockMapOf(doc)
+  if (made) return made
+  // The document already holds that client's first item (a client wrote under its id): a map of our own.
+  const locks = new Y.Map<unknown>()
+  doc.getMap<unknown>(FACILITATION_KEY).set(LOCKS_KEY, locks)
+  return locks
+}
+
 /**
  * Locks or unlocks `shapeIds` in one change; only the server calls it (the root is server-owned).
  * Locking a shape the board does not have changes nothing and answers null; unlocking one is fine.
  */
 export function setLocks(doc: Y.Doc, shapeIds: readonly string[], locked: boolean): string[] | null {
   if (locked && !shapeIds.every((id) => isShape(doc, id))) return null
-  const facilitation = doc.getMap<unknown>(FACILITATION_KEY)
-  let locks = lockMapOf(doc)
-  if (!locks && locked) {
-    locks = new Y.Map<unknown>()
-    facilitation.set(LOCKS_KEY, locks)
-  }
+  const locks = locked ? ensureLockMap(doc) : lockMapOf(doc)
   for (const id of shapeIds) {
     if (locked) locks?.set(id, true)
     else if (locks?.has(id)) locks.delete(id)
