@@ -8,7 +8,9 @@
 // BENCH_BROWSER_TYPED=20, BENCH_BROWSER_VISITS=1 shrink the run (for working on the bench; BROWSER.md then says so);
 // BENCH_BROWSER_SKIP=typing,smoothness skips sections (visits, smoothness, typing);
 // BENCH_BROWSER_SIDES=refinery runs only those sides (refinery, tldraw, bare);
-// BENCH_BROWSER_PROFILE=returning_visit profiles Refinery's page during that figure (see profiling);
+// BENCH_BROWSER_PROFILE=returning_visit profiles Refinery's page during that figure (see profiling),
+// BENCH_BROWSER_PROFILE_SIDE=bare another side's; BENCH_BROWSER_HEAP_SNAPSHOT=name writes a heap
+// snapshot of every tab whose heap is taken to bench/out/profiles/name-N.heapsnapshot;
 // BENCH_BROWSER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=out/profiles") is given to Refinery's server.
 import { fork, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -161,12 +163,12 @@ async function visit(page, url, shapes) {
           // Refinery's page marks when its board is in tldraw's store (boardSession.ts).
           bound: mark('refinery:board-bound'),
           synced: mark('refinery:synced'),
-          // The page's boot: its scripts run (DOMContentLoaded), and each script and API request, [start, end].
+          // The page's boot: its scripts run (DOMContentLoaded), and each script, style sheet and API request, [start, end].
           booted: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? null,
           requests: Object.fromEntries(
             performance
               .getEntriesByType('resource')
-              .filter((entry) => /\/api\/|\.js$/.test(entry.name))
+              .filter((entry) => /\/api\/|\.(js|css)$/.test(entry.name))
               .map((entry) => [
                 new URL(entry.name).pathname,
                 [Math.round(entry.startTime), Math.round(entry.responseEnd)],
@@ -181,11 +183,23 @@ async function visit(page, url, shapes) {
   return handle.jsonValue()
 }
 
+let snapshots = 0
+
 /** The tab's JS heap in MiB after a full garbage collection (CDP), i.e. what the page keeps. */
 async function heapMiB(page) {
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('HeapProfiler.collectGarbage')
   const { usedSize } = await cdp.send('Runtime.getHeapUsage')
+  if (process.env.BENCH_BROWSER_HEAP_SNAPSHOT) {
+    const chunks = []
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => chunks.push(chunk))
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+    mkdirSync(PROFILE_DIR, { recursive: true })
+    writeFileSync(
+      `${PROFILE_DIR}/${process.env.BENCH_BROWSER_HEAP_SNAPSHOT}-${++snapshots}.heapsnapshot`,
+      chunks.join(''),
+    )
+  }
   await cdp.detach()
   return usedSize / 2 ** 20
 }
@@ -196,10 +210,11 @@ async function heapMiB(page) {
  * self time on stderr. Method names survive the build's minifying, which is what makes them readable.
  */
 async function profiling(page, figure, id, visiting) {
-  if (process.env.BENCH_BROWSER_PROFILE !== figure || id !== 'refinery') return async () => undefined
+  const side = process.env.BENCH_BROWSER_PROFILE_SIDE ?? 'refinery'
+  if (process.env.BENCH_BROWSER_PROFILE !== figure || id !== side) return async () => undefined
   // Before a visit, a page of the same origin that is not the app (no service worker): the renderer
   // profiled is then the one that loads the board.
-  if (visiting) await page.goto(new URL('/api/health', visiting).href)
+  if (visiting) await page.goto(new URL(side === 'refinery' ? '/api/health' : '/stats', visiting).href)
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('Profiler.enable')
   await cdp.send('Profiler.setSamplingInterval', { interval: 250 })
@@ -208,7 +223,7 @@ async function profiling(page, figure, id, visiting) {
     const { profile } = await cdp.send('Profiler.stop')
     await cdp.detach()
     mkdirSync(PROFILE_DIR, { recursive: true })
-    const file = `${PROFILE_DIR}/browser-${figure}.cpuprofile`
+    const file = `${PROFILE_DIR}/browser-${figure}${id === 'refinery' ? '' : `-${id}`}.cpuprofile`
     writeFileSync(file, JSON.stringify(profile))
     const intervals = profile.timeDeltas
     const selfMs = new Map()

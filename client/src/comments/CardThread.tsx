@@ -4,6 +4,7 @@ import {
   type CommentThread,
   can,
   commentTextProblem,
+  countAsWritten,
   isOpenQuestion,
   threadsOf,
 } from '@refinery/shared'
@@ -222,8 +223,7 @@ function Compose({
           className={problem ? 'card-thread__problem' : 'muted card-thread__count'}
           role={problem ? 'alert' : undefined}
         >
-          {problem ??
-            `${text.length.toLocaleString('en-US')} of ${COMMENT_MAX_CHARS.toLocaleString('en-US')} characters`}
+          {problem ?? `${countAsWritten(text.length)} of ${countAsWritten(COMMENT_MAX_CHARS)} characters`}
         </p>
       )}
       <div className="card-thread__actions">

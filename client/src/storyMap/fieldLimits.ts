@@ -1,13 +1,10 @@
-import { BOARD_LIMITS } from '@refinery/shared'
-
-/** A limit as people read it: "10,000", not "10000". */
-const asWritten = (count: number) => count.toLocaleString('en-US')
+import { BOARD_LIMITS, countAsWritten } from '@refinery/shared'
 
 /** Shown beside a text field that was held to `BOARD_LIMITS.fieldChars`. */
-export const TEXT_TOO_LONG = `This text is too long (at most ${asWritten(BOARD_LIMITS.fieldChars)} characters).`
+export const TEXT_TOO_LONG = `This text is too long (at most ${countAsWritten(BOARD_LIMITS.fieldChars)} characters).`
 
 /** Shown beside a list field (criteria, labels) that holds `BOARD_LIMITS.listEntries` entries. */
-export const LIST_FULL = `This list is full (at most ${asWritten(BOARD_LIMITS.listEntries)} entries).`
+export const LIST_FULL = `This list is full (at most ${countAsWritten(BOARD_LIMITS.listEntries)} entries).`
 
 export interface CappedText {
   text: string

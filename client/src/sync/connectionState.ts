@@ -1,4 +1,4 @@
-import { BOARD_LIMITS, CloseCode } from '@refinery/shared'
+import { BOARD_LIMITS, CloseCode, countAsWritten } from '@refinery/shared'
 
 /** What the connection indicator shows; the values are also its `data-status`, for the end-to-end tests. */
 export type ConnectionStatus = 'connected' | 'reconnecting' | 'offline'
@@ -53,8 +53,7 @@ export function isReadyToShow(state: ConnectionState): boolean {
   )
 }
 
-/** The limit as people read it: "10,000", not "10000". */
-const FIELD_CHARS = BOARD_LIMITS.fieldChars.toLocaleString('en-US')
+const FIELD_CHARS = countAsWritten(BOARD_LIMITS.fieldChars)
 
 /**
  * What to tell someone whose board the server refused, by close code. `Resync` is not here: it
