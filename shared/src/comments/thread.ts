@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { countAsWritten } from '../numbers'
 
 /**
  * Questions and comments on story cards (CONTRACT section 5): the root `Y.Map` named `comments`, a
@@ -139,7 +140,7 @@ export function openQuestionCounts(comments: readonly CardComment[]): Map<string
 export function commentTextProblem(body: string): string | null {
   if (body.trim() === '') return 'Write something first'
   if (body.length > COMMENT_MAX_CHARS) {
-    return `A comment holds up to ${COMMENT_MAX_CHARS.toLocaleString('en-US')} characters; this one has ${body.length.toLocaleString('en-US')}`
+    return `A comment holds up to ${countAsWritten(COMMENT_MAX_CHARS)} characters; this one has ${countAsWritten(body.length)}`
   }
   return null
 }
