@@ -10,7 +10,8 @@
 // BENCH_BROWSER_SIDES=refinery runs only those sides (refinery, tldraw, bare);
 // BENCH_BROWSER_PROFILE=returning_visit profiles Refinery's page during that figure (see profiling),
 // BENCH_BROWSER_PROFILE_SIDE=bare another side's; BENCH_BROWSER_HEAP_SNAPSHOT=name writes a heap
-// snapshot of every tab whose heap is taken to bench/out/profiles/name-N.heapsnapshot;
+// snapshot of every tab whose heap is taken to bench/out/profiles/name-N.heapsnapshot; with
+// BENCH_BROWSER_TRACE=1 the profile is a Chromium trace instead (main thread and compile threads);
 // BENCH_BROWSER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=out/profiles") is given to Refinery's server.
 import { fork, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -215,6 +216,28 @@ async function profiling(page, figure, id, visiting) {
   // Before a visit, a page of the same origin that is not the app (no service worker): the renderer
   // profiled is then the one that loads the board.
   if (visiting) await page.goto(new URL(side === 'refinery' ? '/api/health' : '/stats', visiting).href)
+  if (process.env.BENCH_BROWSER_TRACE) {
+    const browser = page.context().browser()
+    mkdirSync(PROFILE_DIR, { recursive: true })
+    const path = `${PROFILE_DIR}/trace-${figure}-${id}.json`
+    await browser.startTracing(page, {
+      path,
+      categories: [
+        'devtools.timeline',
+        'v8',
+        'v8.execute',
+        'disabled-by-default-v8.compile',
+        'blink',
+        'loading',
+        'toplevel',
+        'disabled-by-default-devtools.timeline',
+      ],
+    })
+    return async () => {
+      await browser.stopTracing()
+      progress(`trace of ${figure} in ${path}`)
+    }
+  }
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('Profiler.enable')
   await cdp.send('Profiler.setSamplingInterval', { interval: 250 })
