@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import { type ConnectionState, initialConnectionState, isReadyToShow } from './connectionState'
 import { LocalCopy } from './localCopy'
 import { sendOwnPresenceOnly } from './ownPresence'
+import { receiveServerUpdatesAsSent } from './serverUpdates'
 
 /** One open board's Yjs document, with its offline copy in IndexedDB and its socket to the server. */
 export interface BoardConnection {
@@ -62,12 +63,20 @@ export function openBoardConnection(boardId: string, options: BoardConnectionOpt
     if (synced && !$state.get().everSynced) performance.mark('refinery:synced')
     update(synced ? { synced, everSynced: true } : { synced })
   })
-  doc.on('update', (_update: Uint8Array, origin: unknown) => {
+  const noteOfflineWork = (_update: Uint8Array, origin: unknown) => {
     const state = $state.get()
     if (origin !== provider && origin !== localCopy && !state.synced && !state.offlineWork) {
       update({ offlineWork: true })
     }
-  })
+  }
+  doc.on('update', noteOfflineWork)
+  // None of the document's `update` listeners needs the server's own updates encoded again: the
+  // socket does not send them back, offline work is one's own, and the copy takes them as they came.
+  receiveServerUpdatesAsSent(
+    provider,
+    [provider._updateHandler, localCopy.onUpdate, noteOfflineWork],
+    (received) => localCopy.addFromServer(received),
+  )
   let lastExplained = 0
   const refuse = (code: number) => {
     // The server refused the board in a way that retrying cannot fix: stop, and say why.

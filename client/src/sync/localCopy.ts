@@ -51,7 +51,8 @@ export class LocalCopy extends IndexeddbPersistence {
   private readonly flushWhenHidden = () => {
     if (document.visibilityState === 'hidden') this.batcher.flush()
   }
-  private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
+  /** The document's `update` listener that writes to the copy. */
+  readonly onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin !== this) this.batcher.add(update, origin === this.fromServer)
   }
 
@@ -66,6 +67,14 @@ export class LocalCopy extends IndexeddbPersistence {
     doc.on('update', this.onUpdate)
     window.addEventListener('pagehide', this.flushNow)
     document.addEventListener('visibilitychange', this.flushWhenHidden)
+  }
+
+  /**
+   * An update from the server, as it came: for updates applied with this copy's `onUpdate` set aside
+   * (`receiveServerUpdatesAsSent`).
+   */
+  addFromServer(update: Uint8Array): void {
+    this.batcher.add(update, true)
   }
 
   /** As y-indexeddb stores one update: appended, and the copy compacted once it holds many. */
