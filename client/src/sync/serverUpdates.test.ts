@@ -216,6 +216,20 @@ describe('receiveServerUpdatesAsSent', () => {
     expect(provider.synced).toBe(true)
   })
 
+  it('logs an update cut short, as y-protocols does, and hands nothing on', () => {
+    const { received, handle } = setUp()
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    handle((message) => {
+      encoding.writeVarUint(message, syncProtocol.messageYjsUpdate)
+      // Says 50 bytes follow; 2 do.
+      encoding.writeVarUint(message, 50)
+      encoding.writeUint8(message, 1)
+      encoding.writeUint8(message, 2)
+    })
+    expect(received).toEqual([])
+    expect(logged).toHaveBeenCalledWith('Caught error while handling a Yjs update', expect.any(Error))
+  })
+
   it('refuses a sync message of a type it does not know', () => {
     const { handle } = setUp()
     expect(() => handle((message) => encoding.writeVarUint(message, 7))).toThrow(

@@ -60,8 +60,8 @@ export function applyWithoutEcho(
 /**
  * Reads the server's sync messages for `provider` as y-websocket does, except that each update from
  * the server is applied by `applyWithoutEcho`, `listeners` set aside, and then handed to `received`
- * as the server sent it (for the offline copy). An update that fails to apply is logged and not handed
- * on; the first sync still counts as done, as with y-protocols.
+ * as the server sent it (for the offline copy). An update that fails to read or apply is logged and
+ * not handed on; the first sync still counts as done, as with y-protocols.
  */
 export function receiveServerUpdatesAsSent(
   provider: WebsocketProvider,
@@ -78,8 +78,8 @@ export function receiveServerUpdatesAsSent(
     if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
       throw new Error(`Unknown sync message type ${type}`)
     }
-    const update = decoding.readVarUint8Array(decoder)
     try {
+      const update = decoding.readVarUint8Array(decoder)
       applyWithoutEcho(provider.doc, update, provider, listeners)
       received(update)
     } catch (error) {
