@@ -46,7 +46,7 @@ export function openBoardConnection(boardId: string, options: BoardConnectionOpt
     disableBc: true,
     shouldReconnect: (event) => shouldReconnect(event.code),
   })
-  const localCopy = new LocalCopy(`refinery-board-${boardId}`, doc, provider)
+  const localCopy = new LocalCopy(`refinery-board-${boardId}`, doc)
   sendOwnPresenceOnly(provider)
   const $state = atom<ConnectionState>('board connection', initialConnectionState(navigator.onLine))
   const update = (changes: Partial<ConnectionState>) => $state.update((state) => ({ ...state, ...changes }))

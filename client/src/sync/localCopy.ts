@@ -42,8 +42,9 @@ export class UpdateBatcher {
 
 /**
  * y-indexeddb's offline copy (the same database and layout, so copies written before load as they
- * were), writing in batches: see `UpdateBatcher`. `fromServer` names the origin the socket applies
- * the server's updates with.
+ * were), writing in batches: see `UpdateBatcher`. The document's own changes come through its
+ * `update` listener (`onUpdate`) and are written at once; the server's come as the socket received them
+ * (`addFromServer`), applied with `onUpdate` set aside (`receiveServerUpdatesAsSent`), and wait.
  */
 export class LocalCopy extends IndexeddbPersistence {
   private readonly batcher: UpdateBatcher
@@ -51,16 +52,12 @@ export class LocalCopy extends IndexeddbPersistence {
   private readonly flushWhenHidden = () => {
     if (document.visibilityState === 'hidden') this.batcher.flush()
   }
-  /** The document's `update` listener that writes to the copy. */
+  /** The document's `update` listener: this browser's own changes, written at once. */
   readonly onUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin !== this) this.batcher.add(update, origin === this.fromServer)
+    if (origin !== this) this.batcher.add(update, false)
   }
 
-  constructor(
-    name: string,
-    doc: Y.Doc,
-    private readonly fromServer: unknown,
-  ) {
+  constructor(name: string, doc: Y.Doc) {
     super(name, doc)
     this.batcher = new UpdateBatcher((update) => this.store(update))
     doc.off('update', this._storeUpdate)
@@ -69,10 +66,7 @@ export class LocalCopy extends IndexeddbPersistence {
     document.addEventListener('visibilitychange', this.flushWhenHidden)
   }
 
-  /**
-   * An update from the server, as it came: for updates applied with this copy's `onUpdate` set aside
-   * (`receiveServerUpdatesAsSent`).
-   */
+  /** An update from the server, as it came: it waits to be written with the others. */
   addFromServer(update: Uint8Array): void {
     this.batcher.add(update, true)
   }
