@@ -1,5 +1,5 @@
 import { getRecords, putRecord } from '@refinery/shared'
-import { cardAt, slice, step } from '@refinery/shared/testing'
+import { cardAt, slice, step, writeRecords } from '@refinery/shared/testing'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
@@ -28,35 +28,30 @@ async function smallMap() {
   const client: TestClient = connectClient(running.port, boardId, { cookie: owner.cookie })
   cleanup(() => client.destroy())
   await waitForSync(client)
-  const records = getRecords(client.doc)
-  client.doc.transact(() => {
-    for (const record of [
-      step('s1', 0, 'Browse'),
-      step('s2', 300, 'Pay'),
-      slice('mvp', 150, 'MVP'),
-      slice('r2', 600, 'Release 2'),
-      // Under "Pay" in the MVP, a should; under "Browse" in the MVP, a must: the must ranks first.
-      cardAt('pay-card', 420, 275, {
-        title: 'Pay by card',
-        moscow: 'should',
-        estimate: 5,
-        labels: ['payments'],
-      }),
-      cardAt('search', 120, 275, {
-        title: 'Search, with "filters"',
-        asA: 'shopper',
-        iWant: 'to search',
-        soThat: 'I find things',
-        moscow: 'must',
-        acceptance: ['finds by name', 'finds by tag'],
-        labels: ['search', 'ux'],
-      }),
-      cardAt('wishlist', 120, 725, { title: 'Wishlist', moscow: 'could' }),
-      cardAt('invoice', 420, 725, { title: 'Invoice PDF', moscow: 'could' }),
-    ]) {
-      putRecord(records, record)
-    }
-  })
+  writeRecords(client.doc, [
+    step('s1', 0, 'Browse'),
+    step('s2', 300, 'Pay'),
+    slice('mvp', 150, 'MVP'),
+    slice('r2', 600, 'Release 2'),
+    // Under "Pay" in the MVP, a should; under "Browse" in the MVP, a must: the must ranks first.
+    cardAt('pay-card', 420, 275, {
+      title: 'Pay by card',
+      moscow: 'should',
+      estimate: 5,
+      labels: ['payments'],
+    }),
+    cardAt('search', 120, 275, {
+      title: 'Search, with "filters"',
+      asA: 'shopper',
+      iWant: 'to search',
+      soThat: 'I find things',
+      moscow: 'must',
+      acceptance: ['finds by name', 'finds by tag'],
+      labels: ['search', 'ux'],
+    }),
+    cardAt('wishlist', 120, 725, { title: 'Wishlist', moscow: 'could' }),
+    cardAt('invoice', 420, 725, { title: 'Invoice PDF', moscow: 'could' }),
+  ])
   await waitFor(() => running.sync.peekRoom(boardId)?.doc.getMap('records').size === 8)
   const get = (path: string, cookie = owner.cookie) =>
     api(running.port, `/api/boards/${boardId}${path}`, { cookie })

@@ -1,5 +1,5 @@
 import { FACILITATION_KEY, getRecords, LOCKS_KEY, lockedShapesOf, putRecord } from '@refinery/shared'
-import { cardAt, page, slice, step } from '@refinery/shared/testing'
+import { cardAt, page, slice, step, writeRecords } from '@refinery/shared/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -10,20 +10,15 @@ const SHAPES = ['shape:sign-up', 'shape:pay', 'shape:mvp', 'shape:a', 'shape:b',
 /** A board with journey steps, a slice and cards, as every instance loads it from the store. */
 function storedBoard(): Uint8Array {
   const doc = new Y.Doc()
-  doc.transact(() => {
-    const records = getRecords(doc)
-    for (const record of [
-      page,
-      step('sign-up', 0, 'Sign up'),
-      step('pay', 300, 'Pay'),
-      slice('mvp', 0, 'MVP'),
-      cardAt('a', 120, 75),
-      cardAt('b', 420, 75),
-      cardAt('c', 120, 300),
-    ]) {
-      putRecord(records, record)
-    }
-  })
+  writeRecords(doc, [
+    page,
+    step('sign-up', 0, 'Sign up'),
+    step('pay', 300, 'Pay'),
+    slice('mvp', 0, 'MVP'),
+    cardAt('a', 120, 75),
+    cardAt('b', 420, 75),
+    cardAt('c', 120, 300),
+  ])
   return Y.encodeStateAsUpdate(doc)
 }
 

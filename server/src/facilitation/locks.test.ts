@@ -1,5 +1,5 @@
-import { CloseCode, getRecords, lockedShapesOf, putRecord } from '@refinery/shared'
-import { cardAt, page, slice, step } from '@refinery/shared/testing'
+import { CloseCode, getRecords, lockedShapesOf } from '@refinery/shared'
+import { cardAt, page, slice, step, writeRecords } from '@refinery/shared/testing'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -28,18 +28,13 @@ async function mapTheJourney(port: number, boardId: string, cookie: string): Pro
   const client = connectClient(port, boardId, { cookie })
   cleanup(() => client.destroy())
   await waitForSync(client)
-  client.doc.transact(() => {
-    const records = getRecords(client.doc)
-    for (const record of [
-      page,
-      step('sign-up', 0, 'Sign up'),
-      step('pay', 300, 'Pay'),
-      slice('mvp', 0, 'MVP'),
-      cardAt('card', 120, 75),
-    ]) {
-      putRecord(records, record)
-    }
-  })
+  writeRecords(client.doc, [
+    page,
+    step('sign-up', 0, 'Sign up'),
+    step('pay', 300, 'Pay'),
+    slice('mvp', 0, 'MVP'),
+    cardAt('card', 120, 75),
+  ])
   return client
 }
 

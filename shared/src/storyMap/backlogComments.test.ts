@@ -2,11 +2,11 @@ import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { addComment, markAnswered, readComments } from '../comments'
-import { getRecords, putRecord } from '../records'
+import { getRecords } from '../records'
 import { backlogFromDoc, toBacklog } from './backlog'
 import { jiraDate, toJiraCsv } from './jiraCsv'
 import { toBacklogMarkdown } from './markdown'
-import { backlogOptions, cardAt, page, slice, step } from './testBoard'
+import { backlogOptions, cardAt, page, slice, step, writeRecords } from './testBoard'
 
 const ana = { id: 'u-ana', name: 'Ana' }
 const ben = { id: 'u-ben', name: 'Ben' }
@@ -16,15 +16,13 @@ const at = (minute: number) => new Date(Date.UTC(2026, 11, 3, 16, minute))
 function boardWithThread() {
   const doc = new Y.Doc()
   doc.transact(() => {
-    const records = getRecords(doc)
-    for (const record of [
+    writeRecords(doc, [
       page,
       step('s', 0, 'Checkout'),
       slice('r', 0, 'MVP'),
       cardAt('guest', 120, 100, { title: 'Guest checkout', moscow: 'must' }),
       cardAt('saved', 120, 300, { title: 'Saved cards' }),
     ])
-      putRecord(records, record)
     addComment(doc, {
       id: 'q',
       cardId: 'shape:guest',

@@ -1,4 +1,5 @@
-import type { DocumentRecord } from '../records'
+import type * as Y from 'yjs'
+import { type DocumentRecord, getRecords, putRecord } from '../records'
 import { type Backlog, toBacklog, type Votes } from './backlog'
 import {
   defaultJourneyStepProps,
@@ -75,4 +76,12 @@ export function backlogOf(records: DocumentRecord[], votes: Votes = {}): Backlog
 
 export function idsOf(backlog: Backlog): string[] {
   return backlog.items.map((item) => item.id.replace('shape:', ''))
+}
+
+/** Writes `records` into the document in one transaction, as one person's edit would. */
+export function writeRecords(doc: Y.Doc, records: readonly DocumentRecord[]): void {
+  doc.transact(() => {
+    const map = getRecords(doc)
+    for (const record of records) putRecord(map, record)
+  })
 }
