@@ -5,7 +5,11 @@ import * as Y from 'yjs'
 // patches/yjs@13.6.33.patch decodes a content of one value (every field of a record) into an array
 // literal, sized to fit. These check that what Yjs decodes is still what it encoded, one value or many.
 describe('Yjs, as patched', () => {
-  const value = fc.jsonValue({ maxDepth: 3 }).filter((json) => json !== null && json !== undefined)
+  // lib0 writes a decoded object's keys by assignment, so a "__proto__" key never comes back (with or
+  // without the patch); Refinery's records have none.
+  const value = fc
+    .jsonValue({ maxDepth: 3 })
+    .filter((json) => json !== null && json !== undefined && !JSON.stringify(json).includes('"__proto__"'))
 
   it('decodes a record’s fields, one value each, as they were written (property)', () => {
     fc.assert(
